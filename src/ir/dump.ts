@@ -1,0 +1,64 @@
+// A stable JSON form of the IR for golden files and structural comparison. Key order is fixed by
+// construction; source spans are left out, so reformatting a rule does not change its dump.
+import { patternToSigma } from './pattern.js';
+import { visit, visitPred, type Expr, type Pred } from './types.js';
+
+export type IrJson =
+  | { and: IrJson[] }
+  | { or: IrJson[] }
+  | { not: IrJson }
+  | { const: boolean }
+  | PredJson;
+
+export interface PredJson {
+  op: Pred['op'];
+  field: string | null;
+  value?: unknown;
+  cased?: true;
+  timePart?: string;
+}
+
+export function predToJson(p: Pred): PredJson {
+  const out: PredJson = { op: p.op, field: p.field };
+  const value = visitPred<unknown>(p, {
+    eq: (q) => q.value,
+    contains: (q) => q.value,
+    startswith: (q) => q.value,
+    endswith: (q) => q.value,
+    has: (q) => q.value,
+    wildcard: (q) => patternToSigma(q.value),
+    re: (q) => ({ pattern: q.value.pattern, flags: `${q.value.flags.m ? 'm' : ''}${q.value.flags.s ? 's' : ''}` }),
+    cidr: (q) => q.value.network,
+    lt: (q) => q.value,
+    lte: (q) => q.value,
+    gt: (q) => q.value,
+    gte: (q) => q.value,
+    exists: () => undefined,
+    null: () => undefined,
+    fieldref: (q) => (q.value.match === 'eq' ? q.value.field : { field: q.value.field, match: q.value.match }),
+  });
+  if (value !== undefined) out.value = value;
+  if (p.cased) out.cased = true;
+  if (p.op === 'eq' && p.timePart) out.timePart = p.timePart;
+  return out;
+}
+
+export function toJson(expr: Expr): IrJson {
+  return visit<IrJson>(expr, {
+    and: (n) => ({ and: n.args.map(toJson) }),
+    or: (n) => ({ or: n.args.map(toJson) }),
+    not: (n) => ({ not: toJson(n.arg) }),
+    const: (n) => ({ const: n.value }),
+    pred: predToJson,
+  });
+}
+
+/** Pretty, stable text for golden files. */
+export function dumpIr(expr: Expr): string {
+  return `${JSON.stringify(toJson(expr), null, 2)}\n`;
+}
+
+/** A compact key: two expressions with the same key mean the same tree. */
+export function irKey(expr: Expr): string {
+  return JSON.stringify(toJson(expr));
+}

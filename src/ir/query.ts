@@ -1,0 +1,55 @@
+// What a backend receives: the detection expression plus the rule's neutral context (log sources,
+// lookback, metadata, output fields). Nothing here is specific to Sigma's YAML or to a target.
+import type { Span } from '../diagnostics/source.js';
+import type { Expr } from './types.js';
+
+export interface QueryLogsource {
+  readonly category?: string | undefined;
+  readonly product?: string | undefined;
+  readonly service?: string | undefined;
+  readonly definition?: string | undefined;
+}
+
+export interface QueryMeta {
+  readonly title: string;
+  readonly id?: string | undefined;
+  readonly name?: string | undefined;
+  readonly description?: string | undefined;
+  readonly status?: string | undefined;
+  readonly level?: string | undefined;
+  readonly author?: string | undefined;
+  readonly date?: string | undefined;
+  readonly modified?: string | undefined;
+  readonly tags: readonly string[];
+  readonly references: readonly string[];
+  readonly falsepositives: readonly string[];
+}
+
+/** A duration such as `7d`: a count and a unit (s, m, h, d, w). */
+export interface Duration {
+  readonly count: number;
+  readonly unit: 's' | 'm' | 'h' | 'd' | 'w';
+}
+
+export interface RuleQuery {
+  readonly expr: Expr;
+  /** Where the events come from. Usually one; a rule may name several (rulecast's
+   *  `rulecast.logsources` key), which a backend renders as a union of sources. */
+  readonly logsources: readonly QueryLogsource[];
+  /** Only events newer than this (rulecast's `rulecast.lookback` key). */
+  readonly lookback?: Duration | undefined;
+  readonly meta: QueryMeta;
+  /** Fields to show with each result (Sigma's `fields`). */
+  readonly fields: readonly string[];
+  /** The rule document, for errors that concern the whole rule. */
+  readonly span?: Span | undefined;
+}
+
+export function durationText(d: Duration): string {
+  return `${d.count}${d.unit}`;
+}
+
+export function durationSeconds(d: Duration): number {
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[d.unit];
+  return d.count * unit;
+}
