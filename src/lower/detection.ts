@@ -1,0 +1,230 @@
+// Search identifiers (the selections of a detection section) → IR.
+//   mapping        → AND of its fields
+//   list of maps   → OR of the maps
+//   list of values → keywords, ORed (a value searched in every field)
+//   field: [a, b]  → OR of the values (AND with |all)
+import { RulecastError } from '../diagnostics/diagnostic.js';
+import { span, type SourceFile, type Span } from '../diagnostics/source.js';
+import { and, FALSE, not, or, pred, stringPred } from '../ir/build.js';
+import { parseSigmaString, pattern } from '../ir/pattern.js';
+import { STAR, type Expr } from '../ir/types.js';
+import { describeNode, type YNode, type YScalar } from '../parse/yaml.js';
+import { nearest } from '../rule/load.js';
+import type { SearchIdentifier } from '../rule/types.js';
+import { modifierIdentity, modifiers, type ItemFlags, type ModifierContext } from './modifiers.js';
+import { valueTypeNames, type ModValue } from './values.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { warning } from '../diagnostics/diagnostic.js';
+
+export interface DetectionContext {
+  readonly source: SourceFile;
+  readonly placeholders: Readonly<Record<string, readonly string[]>> | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function lowerIdentifier(ctx: DetectionContext, id: SearchIdentifier): Expr {
+  return lowerDefinition(ctx, id.value, id.name);
+}
+
+function nodeSpan(ctx: DetectionContext, node: YNode): Span {
+  return span(ctx.source, node.start, node.end);
+}
+
+function lowerDefinition(ctx: DetectionContext, node: YNode, name: string): Expr {
+  if (node.kind === 'map') return lowerMap(ctx, node.entries, name);
+  if (node.kind === 'seq') {
+    if (node.items.length === 0) {
+      throw new RulecastError('empty-selection', `selection '${name}' is an empty list: it could never match`, nodeSpan(ctx, node));
+    }
+    const allScalars = node.items.every((i) => i.kind === 'scalar');
+    if (allScalars) return lowerItem(ctx, null, [], node, undefined);
+    return or(
+      ...node.items.map((item) => {
+        if (item.kind === 'map') return lowerMap(ctx, item.entries, name);
+        if (item.kind === 'scalar') return lowerItem(ctx, null, [], item, undefined);
+        throw new RulecastError('invalid-selection', `selection '${name}' mixes lists into a list; use a list of mappings or a list of values`, nodeSpan(ctx, item));
+      }),
+    );
+  }
+  if (node.value === null) {
+    throw new RulecastError('invalid-selection', `selection '${name}' is empty; give it field: value pairs or a list of keywords`, nodeSpan(ctx, node));
+  }
+  // A single scalar is a single keyword.
+  return lowerItem(ctx, null, [], node, undefined);
+}
+
+function lowerMap(ctx: DetectionContext, entries: readonly { key: YNode; value: YNode }[], name: string): Expr {
+  if (entries.length === 0) throw new RulecastError('invalid-selection', `selection '${name}' is an empty mapping: give it at least one field`, undefined);
+  return and(
+    ...entries.map(({ key, value }) => {
+      if (key.kind !== 'scalar') throw new RulecastError('invalid-selection', 'a field name must be a plain string', nodeSpan(ctx, key));
+      const { field, mods } = splitKey(key);
+      return lowerItem(ctx, field, mods, value, key);
+    }),
+  );
+}
+
+interface ModifierRef {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** `Image|endswith|all` → field Image and the modifiers with their offsets in the file.
+ *  An empty field name (`'|all'` or `''`) means keywords. */
+function splitKey(key: YScalar): { field: string | null; mods: ModifierRef[] } {
+  const text = key.text;
+  const pieces = text.split('|');
+  const raw = keyIsRaw(key);
+  let offset = pieces[0]!.length + 1;
+  const mods: ModifierRef[] = [];
+  for (const name of pieces.slice(1)) {
+    const start = raw ? key.start + offset : key.start;
+    mods.push({ name, start, end: raw ? start + name.length : key.end });
+    offset += name.length + 1;
+  }
+  const field = pieces[0]!;
+  return { field: field === '' ? null : field, mods };
+}
+
+function keyIsRaw(key: YScalar): boolean {
+  return key.style === 'plain' && key.end - key.start === key.text.length;
+}
+
+function scalarValue(node: YScalar): ModValue {
+  const v = node.value;
+  if (v === null) return { type: 'null' };
+  if (typeof v === 'number') return { type: 'number', value: v, raw: node.text };
+  if (typeof v === 'boolean') return { type: 'bool', value: v, raw: node.text };
+  if (v instanceof Date) return { type: 'string', pattern: parseSigmaString(node.text), cased: false, raw: node.text, bytes: false };
+  return { type: 'string', pattern: parseSigmaString(v), cased: false, raw: v, bytes: false };
+}
+
+/** One detection item: a field (or keywords), its modifiers, and a value or list of values. */
+function lowerItem(ctx: DetectionContext, field: string | null, mods: readonly ModifierRef[], valueNode: YNode, keyNode: YScalar | undefined): Expr {
+  const keyText = keyNode ? keyNode.text : '(keywords)';
+  let valueNodes: readonly YNode[];
+  if (valueNode.kind === 'seq') {
+    if (valueNode.items.length === 0) {
+      if (mods.length > 0 || field === null) throw new RulecastError('empty-value-list', `'${keyText}' has an empty list of values`, nodeSpan(ctx, valueNode));
+      // pySigma reads `Field: []` as null; so do we.
+      return pred({ op: 'null', field, span: nodeSpan(ctx, valueNode) });
+    }
+    valueNodes = valueNode.items;
+  } else if (valueNode.kind === 'map') {
+    throw new RulecastError('invalid-value', `the value of '${keyText}' is a mapping; Sigma values are strings, numbers, booleans, null or lists of them`, nodeSpan(ctx, valueNode));
+  } else {
+    valueNodes = [valueNode];
+  }
+
+  const flags: ItemFlags = { all: false, negated: false };
+  const alternatives: { node: YScalar; values: ModValue[] }[] = [];
+  for (const vn of valueNodes) {
+    if (vn.kind !== 'scalar') throw new RulecastError('invalid-value', `a value of '${keyText}' is ${describeNode(vn)}; lists of values cannot nest`, nodeSpan(ctx, vn));
+    if (vn.value === null && valueNodes.length > 1) {
+      throw new RulecastError('null-in-list', 'null cannot be part of a list of values (Sigma 2.1); write a separate selection for the null case', nodeSpan(ctx, vn));
+    }
+    alternatives.push({ node: vn, values: [scalarValue(vn)] });
+  }
+
+  // Apply modifiers left to right.
+  const applied: string[] = [];
+  for (const mod of mods) {
+    const where = span(ctx.source, mod.start, mod.end);
+    const def = modifiers.get(mod.name);
+    if (!def) {
+      const suggestion = nearest(mod.name, [...modifiers.keys()]);
+      throw new RulecastError('unknown-modifier', `unknown modifier '${mod.name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, where, [
+        `modifiers of Sigma 2.1: ${[...modifiers.keys()].filter((m) => !(m in modifierIdentity)).join(', ')}`,
+      ]);
+    }
+    const identity = modifierIdentity[mod.name] ?? mod.name;
+    if (applied.some((a) => (modifierIdentity[a] ?? a) === identity)) {
+      throw new RulecastError('invalid-modifier-combination', `modifier '${mod.name}' is applied more than once`, where);
+    }
+    if (def.mustBeFirst && applied.some((a) => modifiers.get(a)?.scope === 'value')) {
+      throw new RulecastError('invalid-modifier-combination', `modifier '${mod.name}' only applies to the value as written, so it must come before '${applied.find((a) => modifiers.get(a)?.scope === 'value')}'`, where);
+    }
+    const modCtx: ModifierContext = {
+      applied,
+      field,
+      flags,
+      placeholders: ctx.placeholders,
+      fail(code, message, notes) {
+        throw new RulecastError(code, `${message} (modifier '${mod.name}')`, where, notes);
+      },
+    };
+    for (const alt of alternatives) {
+      const next: ModValue[] = [];
+      for (const value of alt.values) {
+        if (def.accepts !== 'any' && !def.accepts.includes(value.type)) {
+          throw new RulecastError('modifier-type', `modifier '${mod.name}' cannot apply to ${valueTypeNames[value.type]}${describeAccepts(def.accepts)}`, where, [`the value is at ${describeAt(ctx, alt.node)}`]);
+        }
+        next.push(...def.apply(value, modCtx));
+      }
+      alt.values = next;
+    }
+    applied.push(mod.name);
+  }
+
+  if (flags.all && valueNodes.length === 1 && valueNode.kind !== 'seq') {
+    ctx.diagnostics.push(warning('all-single-value', `'|all' on a single value changes nothing; the specification does not allow it`, keyNode ? nodeSpan(ctx, keyNode) : undefined));
+  }
+
+  const keywordDefault = field === null && !applied.some((a) => ['contains', 'startswith', 'endswith', 're', 'cidr'].includes(a));
+  const exprs = alternatives.map((alt) => or(...alt.values.map((v) => toPred(ctx, field, v, alt.node, keywordDefault, keyNode))));
+  const combined = flags.all ? and(...exprs) : or(...exprs);
+  return flags.negated ? not(combined) : combined;
+}
+
+function describeAccepts(accepts: readonly string[]): string {
+  const names = accepts.filter((a) => a !== 'number' && a !== 'bool').map((a) => valueTypeNames[a as keyof typeof valueTypeNames]);
+  return names.length ? `; it takes ${names.join(' or ')}` : '';
+}
+
+function describeAt(ctx: DetectionContext, node: YNode): string {
+  const p = ctx.source.position(node.start);
+  return `${ctx.source.path}:${p.line}:${p.column}`;
+}
+
+function toPred(ctx: DetectionContext, field: string | null, v: ModValue, node: YScalar, keywordDefault: boolean, keyNode: YScalar | undefined): Expr {
+  const where = nodeSpan(ctx, node);
+  const needField = (what: string): void => {
+    if (field === null) throw new RulecastError('keyword-needs-field', `${what} needs a field; a keyword searches values, it cannot test ${what}`, where);
+  };
+  switch (v.type) {
+    case 'string': {
+      let p = v.pattern;
+      if (keywordDefault) p = pattern([STAR, ...p.parts, STAR]);
+      return stringPred(field, p, v.cased, where);
+    }
+    case 'number':
+      if (field === null) return stringPred(null, pattern(keywordDefault ? [STAR, v.raw, STAR] : [v.raw]), false, where);
+      return pred({ op: 'eq', field, value: v.value, span: where });
+    case 'bool':
+      if (field === null) return stringPred(null, pattern(keywordDefault ? [STAR, v.raw, STAR] : [v.raw]), false, where);
+      return pred({ op: 'eq', field, value: v.value, span: where });
+    case 'null':
+      needField('null');
+      return pred({ op: 'null', field, span: where });
+    case 're':
+      return pred({ op: 're', field, value: v.value, cased: v.cased, span: where });
+    case 'cidr':
+      return pred({ op: 'cidr', field, value: v.value, span: where });
+    case 'compare':
+      return pred({ op: v.op, field, value: v.value, span: where });
+    case 'exists': {
+      needField('exists');
+      const exists = pred({ op: 'exists', field, span: keyNode ? nodeSpan(ctx, keyNode) : where });
+      return v.value ? exists : not(exists);
+    }
+    case 'fieldref':
+      needField('a field reference');
+      return pred({ op: 'fieldref', field, value: v.value, cased: v.cased, span: where });
+    case 'timepart':
+      needField(`the ${v.part} of a timestamp`);
+      return pred({ op: 'eq', field, value: v.value, timePart: v.part, span: where });
+  }
+}
+
+export { FALSE };

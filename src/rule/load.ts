@@ -1,0 +1,477 @@
+// YAML text → typed Sigma documents (rules, meta filters, correlations), validated against the
+// specification. Every finding carries file:line:column; one bad document never hides the others.
+import { error, RulecastError, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { SourceFile, span, type Span } from '../diagnostics/source.js';
+import { describeNode, parseYaml, type YamlLimits, type YMap, type YMapEntry, type YNode, type YScalar } from '../parse/yaml.js';
+import {
+  levels,
+  relationTypes,
+  statuses,
+  type ConditionText,
+  type Detection,
+  type LoadedDocument,
+  type Logsource,
+  type RuleMeta,
+  type SearchIdentifier,
+  type SigmaDocument,
+} from './types.js';
+
+export interface LoadOptions {
+  readonly yamlLimits?: YamlLimits;
+}
+
+const knownKeys = new Set([
+  'title', 'id', 'name', 'related', 'taxonomy', 'status', 'description', 'license', 'author', 'references',
+  'date', 'modified', 'logsource', 'detection', 'fields', 'falsepositives', 'level', 'tags', 'scope',
+  'filter', 'correlation', 'generate',
+]);
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const tagPattern = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
+
+/** Loads every document of a Sigma YAML file. Never throws for bad input. */
+export function loadSigma(text: string, path = '<input>', options: LoadOptions = {}): LoadedDocument[] {
+  return loadSigmaSource(new SourceFile(path, text), options);
+}
+
+export function loadSigmaSource(source: SourceFile, options: LoadOptions = {}): LoadedDocument[] {
+  let docs;
+  try {
+    docs = parseYaml(source, options.yamlLimits);
+  } catch (err) {
+    if (err instanceof RulecastError) return [failed(source, 0, [err.diagnostic])];
+    throw err;
+  }
+  const results: LoadedDocument[] = [];
+  let global: YMap | null = null;
+  let previous: YMap | null = null;
+  for (const doc of docs) {
+    const root = doc.root;
+    if (root === null || (root.kind === 'scalar' && root.value === null)) continue; // empty document
+    if (root.kind !== 'map') {
+      results.push(failed(source, doc.index, [error('not-a-rule', `a Sigma document must be a mapping of keys, but this is ${describeNode(root)}`, nodeSpan(source, root))]));
+      continue;
+    }
+    const action = mapGet(root, 'action');
+    let merged: YMap = root;
+    if (action) {
+      const name = action.value.kind === 'scalar' ? String(action.value.value) : '';
+      const rest = withoutKey(root, 'action');
+      if (name === 'global') {
+        global = global ? mergeMaps(global, rest) : rest;
+        continue;
+      }
+      if (name === 'reset') {
+        global = null;
+        continue;
+      }
+      if (name === 'repeat') {
+        if (!previous) {
+          results.push(failed(source, doc.index, [error('invalid-action', "'action: repeat' needs a previous document to repeat", nodeSpan(source, action.value))]));
+          continue;
+        }
+        merged = mergeMaps(previous, rest);
+      } else {
+        results.push(failed(source, doc.index, [error('invalid-action', `unknown collection action '${name}' (expected global, reset or repeat)`, nodeSpan(source, action.value))]));
+        continue;
+      }
+    }
+    if (global) merged = mergeMaps(global, merged);
+    previous = merged;
+    results.push(loadDocument(source, doc.index, merged));
+  }
+  return results;
+}
+
+function failed(source: SourceFile, index: number, diagnostics: Diagnostic[], title: string | null = null, id: string | null = null): LoadedDocument {
+  return { source, index, title, id, diagnostics, span: diagnostics[0]?.span };
+}
+
+export function nodeSpan(source: SourceFile, node: YNode): Span {
+  return span(source, node.start, node.end);
+}
+
+export function mapGet(map: YMap, key: string): YMapEntry | undefined {
+  for (const e of map.entries) if (e.key.kind === 'scalar' && String(e.key.value) === key) return e;
+  return undefined;
+}
+
+function withoutKey(map: YMap, key: string): YMap {
+  return { ...map, entries: map.entries.filter((e) => !(e.key.kind === 'scalar' && String(e.key.value) === key)) };
+}
+
+/** Deep merge for collection actions: mappings merge key by key, anything else is replaced. */
+function mergeMaps(base: YMap, over: YMap): YMap {
+  const entries: YMapEntry[] = [];
+  for (const e of base.entries) {
+    const name = e.key.kind === 'scalar' ? String(e.key.value) : undefined;
+    const o = name === undefined ? undefined : mapGet(over, name);
+    if (!o) entries.push(e);
+    else if (e.value.kind === 'map' && o.value.kind === 'map') entries.push({ key: o.key, value: mergeMaps(e.value, o.value) });
+    else entries.push(o);
+  }
+  for (const o of over.entries) {
+    const name = o.key.kind === 'scalar' ? String(o.key.value) : undefined;
+    if (name === undefined || !mapGet(base, name)) entries.push(o);
+  }
+  return { ...over, entries };
+}
+
+/** A YAML value as plain JavaScript data (dates as YYYY-MM-DD), for custom keys. */
+export function plain(node: YNode): unknown {
+  if (node.kind === 'scalar') return node.value instanceof Date ? isoDate(node.value) : node.value;
+  if (node.kind === 'seq') return node.items.map(plain);
+  const out: Record<string, unknown> = {};
+  for (const e of node.entries) out[e.key.kind === 'scalar' ? String(e.key.value) : JSON.stringify(plain(e.key))] = plain(e.value);
+  return out;
+}
+
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Collects findings for one document. */
+class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(readonly source: SourceFile) {}
+
+  error(code: string, message: string, node: YNode | Span | undefined, notes?: string[]): void {
+    this.diagnostics.push(error(code, message, this.where(node), notes));
+  }
+
+  warn(code: string, message: string, node: YNode | Span | undefined, notes?: string[]): void {
+    this.diagnostics.push(warning(code, message, this.where(node), notes));
+  }
+
+  private where(node: YNode | Span | undefined): Span | undefined {
+    if (!node) return undefined;
+    if ('source' in node) return node;
+    return nodeSpan(this.source, node);
+  }
+
+  get failed(): boolean {
+    return this.diagnostics.some((d) => d.severity === 'error');
+  }
+
+  /** A string scalar, or undefined (with an error) when the node is something else. */
+  string(node: YNode, what: string): string | undefined {
+    if (node.kind === 'scalar' && typeof node.value === 'string') return node.value;
+    if (node.kind === 'scalar' && (typeof node.value === 'number' || typeof node.value === 'boolean')) {
+      this.warn('not-a-string', `${what} should be a string; reading ${describeNode(node)} as '${node.text}'`, node);
+      return node.text;
+    }
+    this.error('invalid-type', `${what} must be a string, but it is ${describeNode(node)}`, node);
+    return undefined;
+  }
+
+  /** A list of strings; a single string is accepted with a warning (common in older rules). */
+  stringList(node: YNode, what: string): string[] {
+    if (node.kind === 'scalar' && node.value === null) return [];
+    if (node.kind === 'scalar') {
+      const s = this.string(node, what);
+      if (s === undefined) return [];
+      this.warn('not-a-list', `${what} should be a list; reading the single value as a list of one`, node);
+      return [s];
+    }
+    if (node.kind !== 'seq') {
+      this.error('invalid-type', `${what} must be a list of strings, but it is ${describeNode(node)}`, node);
+      return [];
+    }
+    const out: string[] = [];
+    for (const item of node.items) {
+      const s = this.string(item, `each entry of ${what}`);
+      if (s !== undefined) out.push(s);
+    }
+    return out;
+  }
+}
+
+function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocument {
+  const c = new Checker(source);
+  const keys = new Map<string, { key: YScalar; value: YNode }>();
+  for (const e of root.entries) {
+    if (e.key.kind !== 'scalar') {
+      c.error('invalid-key', 'keys of a Sigma document must be plain names', e.key);
+      continue;
+    }
+    keys.set(String(e.key.value), { key: e.key, value: e.value });
+  }
+  const get = (k: string) => keys.get(k)?.value;
+
+  // Title and id first: reported even when the rest fails.
+  let title: string | undefined;
+  const titleNode = get('title');
+  if (!titleNode) c.error('missing-title', "a Sigma rule needs a 'title'", span(source, root.start, root.start + 1));
+  else {
+    title = c.string(titleNode, "'title'");
+    if (title !== undefined && title.length > 256) c.error('invalid-title', `'title' is ${title.length} characters long; the specification allows 256`, titleNode);
+    if (title !== undefined && title.trim() === '') c.error('invalid-title', "'title' is empty", titleNode);
+  }
+  let id: string | undefined;
+  const idNode = get('id');
+  if (idNode) {
+    id = c.string(idNode, "'id'");
+    if (id !== undefined && !uuidPattern.test(id)) {
+      c.error('invalid-id', `'id' must be a UUID (e.g. 929a690e-bef0-4204-a928-ef5e620d6fcc), not '${id}'`, idNode);
+    }
+  }
+
+  const meta = readMeta(c, get, title ?? '', id);
+  const isFilter = keys.has('filter');
+  const isCorrelation = keys.has('correlation');
+  const logsource = readLogsource(c, get('logsource'), !isCorrelation, root);
+
+  const custom: Record<string, unknown> = {};
+  for (const [name, entry] of keys) {
+    if (knownKeys.has(name)) continue;
+    custom[name] = plain(entry.value);
+    const near = nearest(name, [...knownKeys]);
+    if (near && near !== name) c.warn('unknown-key', `unknown key '${name}'; did you mean '${near}'?`, entry.key);
+  }
+
+  let document: SigmaDocument | undefined;
+  const base = { source, index, node: root, meta, logsource, custom, keys };
+  if (isCorrelation) {
+    document = readCorrelation(c, base, get('correlation')!);
+  } else if (isFilter) {
+    const filterNode = get('filter')!;
+    if (filterNode.kind !== 'map') c.error('invalid-filter', `'filter' must be a mapping with rules, selections and a condition, but it is ${describeNode(filterNode)}`, filterNode);
+    else {
+      const rulesEntry = mapGet(filterNode, 'rules');
+      let rules: string[] | 'any' = [];
+      if (!rulesEntry) c.error('invalid-filter', "a filter needs 'rules': the ids or names of the rules it applies to (or 'any')", filterNode);
+      else if (rulesEntry.value.kind === 'scalar' && rulesEntry.value.value === 'any') rules = 'any';
+      else rules = c.stringList(rulesEntry.value, "'filter.rules'");
+      const detection = readDetection(c, withoutKey(filterNode, 'rules'), 'filter');
+      if (detection) document = { ...base, kind: 'filter', rules, detection };
+    }
+  } else {
+    const detectionNode = get('detection');
+    if (!detectionNode) c.error('missing-detection', "a Sigma rule needs a 'detection' section with at least one selection and a 'condition'", span(source, root.start, root.start + 1));
+    else if (detectionNode.kind !== 'map') c.error('invalid-detection', `'detection' must be a mapping, but it is ${describeNode(detectionNode)}`, detectionNode);
+    else {
+      const detection = readDetection(c, detectionNode, 'detection');
+      if (detection) document = { ...base, kind: 'rule', detection };
+    }
+  }
+  return {
+    source,
+    index,
+    title: title ?? null,
+    id: id ?? null,
+    document: c.failed ? undefined : document,
+    diagnostics: c.diagnostics,
+    span: span(source, root.start, root.start + 1),
+  };
+}
+
+function readMeta(c: Checker, get: (k: string) => YNode | undefined, title: string, id: string | undefined): RuleMeta {
+  const str = (k: string) => {
+    const n = get(k);
+    return n && !(n.kind === 'scalar' && n.value === null) ? c.string(n, `'${k}'`) : undefined;
+  };
+  const list = (k: string) => {
+    const n = get(k);
+    return n ? c.stringList(n, `'${k}'`) : [];
+  };
+  const enumValue = <T extends string>(k: string, allowed: readonly T[]): T | undefined => {
+    const n = get(k);
+    if (!n) return undefined;
+    const v = c.string(n, `'${k}'`);
+    if (v === undefined) return undefined;
+    const lower = v.toLowerCase() as T;
+    if (!allowed.includes(lower)) {
+      c.error(`invalid-${k}`, `'${k}' must be one of ${allowed.join(', ')}; '${v}' is not`, n);
+      return undefined;
+    }
+    if (lower !== v) c.warn(`${k}-case`, `'${k}' values are lowercase in the specification: write '${lower}'`, n);
+    return lower;
+  };
+  const date = (k: string): string | undefined => {
+    const n = get(k);
+    if (!n) return undefined;
+    if (n.kind === 'scalar' && n.value instanceof Date) return isoDate(n.value);
+    const v = c.string(n, `'${k}'`);
+    if (v === undefined) return undefined;
+    const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(v);
+    const valid = m && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+    if (!m || !valid) {
+      c.error('invalid-date', `'${k}' must be a date written YYYY-MM-DD, not '${v}'`, n);
+      return undefined;
+    }
+    const normal = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+    if (normal !== v) c.warn('date-format', `'${k}' should be written YYYY-MM-DD ('${normal}'); Sigma 2.0 dropped other forms`, n);
+    return normal;
+  };
+
+  const description = str('description');
+  if (description !== undefined && description.length > 65535) c.error('invalid-description', "'description' is longer than the 65,535 characters the specification allows", get('description'));
+  const name = str('name');
+  if (name !== undefined && name.trim() === '') c.error('invalid-name', "'name' must not be empty", get('name'));
+
+  const tags = list('tags');
+  const tagsNode = get('tags');
+  const seenTags = new Set<string>();
+  tags.forEach((tag, i) => {
+    const node = tagsNode?.kind === 'seq' ? tagsNode.items[i] : tagsNode;
+    if (!tagPattern.test(tag)) c.warn('tag-format', `tag '${tag}' does not follow the specification's form 'namespace.name' (lowercase letters, digits, '_', '-', '.')`, node);
+    if (seenTags.has(tag)) c.warn('duplicate-tag', `tag '${tag}' is listed twice`, node);
+    seenTags.add(tag);
+  });
+
+  const related: { id: string; type: string }[] = [];
+  const relatedNode = get('related');
+  if (relatedNode) {
+    if (relatedNode.kind !== 'seq') c.error('invalid-related', `'related' must be a list of {id, type}, but it is ${describeNode(relatedNode)}`, relatedNode);
+    else
+      for (const item of relatedNode.items) {
+        if (item.kind !== 'map') {
+          c.error('invalid-related', "each entry of 'related' must be a mapping with 'id' and 'type'", item);
+          continue;
+        }
+        const rid = mapGet(item, 'id');
+        const rtype = mapGet(item, 'type');
+        const idText = rid ? c.string(rid.value, "'related.id'") : undefined;
+        const typeText = rtype ? c.string(rtype.value, "'related.type'") : undefined;
+        if (!rid || !rtype) c.error('invalid-related', "each entry of 'related' needs both 'id' and 'type'", item);
+        if (rid && idText !== undefined && !uuidPattern.test(idText)) c.error('invalid-related', `'related.id' must be a UUID, not '${idText}'`, rid.value);
+        if (rtype && typeText !== undefined && !(relationTypes as readonly string[]).includes(typeText)) {
+          c.error('invalid-related', `'related.type' must be one of ${relationTypes.join(', ')}; '${typeText}' is not`, rtype.value);
+        }
+        if (idText !== undefined && typeText !== undefined) related.push({ id: idText, type: typeText });
+      }
+  }
+
+  const author = str('author');
+  return {
+    title,
+    id,
+    name,
+    status: enumValue('status', statuses),
+    level: enumValue('level', levels),
+    description,
+    author,
+    license: str('license'),
+    date: date('date'),
+    modified: date('modified'),
+    references: list('references'),
+    tags,
+    falsepositives: list('falsepositives'),
+    fields: list('fields'),
+    related,
+  };
+}
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= days;
+}
+
+function readLogsource(c: Checker, node: YNode | undefined, required: boolean, root: YMap): Logsource {
+  const out: { category?: string; product?: string; service?: string; definition?: string; custom: Record<string, string> } = { custom: {} };
+  if (!node) {
+    if (required) c.error('missing-logsource', "a Sigma rule needs a 'logsource' (category, product and/or service)", span(c.source, root.start, root.start + 1));
+    return out;
+  }
+  if (node.kind !== 'map') {
+    c.error('invalid-logsource', `'logsource' must be a mapping, but it is ${describeNode(node)}`, node);
+    return out;
+  }
+  for (const e of node.entries) {
+    if (e.key.kind !== 'scalar') continue;
+    const key = String(e.key.value);
+    if (e.value.kind === 'scalar' && e.value.value === null) continue;
+    const value = c.string(e.value, `'logsource.${key}'`);
+    if (value === undefined) continue;
+    if (key === 'category' || key === 'product' || key === 'service' || key === 'definition') out[key] = value;
+    else out.custom[key] = value;
+    if (key !== 'definition' && value !== value.toLowerCase()) c.warn('logsource-case', `logsource values are lowercase in the specification: '${value}'`, e.value);
+  }
+  if (!out.category && !out.product && !out.service) {
+    c.error('invalid-logsource', "'logsource' needs at least one of category, product or service", node);
+  }
+  return out;
+}
+
+function readDetection(c: Checker, node: YMap, what: string): Detection | undefined {
+  const identifiers = new Map<string, SearchIdentifier>();
+  const conditions: ConditionText[] = [];
+  let conditionEntry: YMapEntry | undefined;
+  for (const e of node.entries) {
+    if (e.key.kind !== 'scalar') {
+      c.error('invalid-key', `keys of '${what}' must be plain names`, e.key);
+      continue;
+    }
+    const name = String(e.key.value);
+    if (name === 'condition') {
+      conditionEntry = e;
+      continue;
+    }
+    if (name === 'timeframe') {
+      c.warn('timeframe', "'timeframe' belongs to the Sigma 1 aggregation syntax and is ignored; use a correlation rule", e.key);
+      continue;
+    }
+    identifiers.set(name, { name, key: e.key, value: e.value });
+  }
+  if (!conditionEntry) {
+    c.error('missing-condition', `'${what}' needs a 'condition' that combines its selections (e.g. 'condition: selection')`, span(c.source, node.start, node.start + 1));
+  } else {
+    const v = conditionEntry.value;
+    const items = v.kind === 'seq' ? v.items : [v];
+    if (v.kind === 'seq' && v.items.length === 0) c.error('invalid-condition', "'condition' is an empty list", v);
+    for (const item of items) {
+      if (item.kind === 'scalar' && typeof item.value === 'string' && item.value.trim() !== '') conditions.push({ text: item.value, node: item });
+      else if (item.kind === 'scalar' && (typeof item.value === 'number' || typeof item.value === 'boolean')) conditions.push({ text: item.text, node: item });
+      else c.error('invalid-condition', `a condition must be a non-empty string, but this is ${describeNode(item)}`, item);
+    }
+  }
+  if (identifiers.size === 0) {
+    c.error('missing-selection', `'${what}' defines no selection for its condition to use`, span(c.source, node.start, node.start + 1));
+  }
+  if (c.failed) return undefined;
+  return { node, identifiers, conditions };
+}
+
+function readCorrelation(c: Checker, base: Omit<SigmaDocument, 'kind' | 'detection' | 'rules' | 'correlationType'>, node: YNode): SigmaDocument | undefined {
+  if (node.kind !== 'map') {
+    c.error('invalid-correlation', `'correlation' must be a mapping, but it is ${describeNode(node)}`, node);
+    return undefined;
+  }
+  const typeEntry = mapGet(node, 'type');
+  const rulesEntry = mapGet(node, 'rules');
+  const type = typeEntry ? c.string(typeEntry.value, "'correlation.type'") : undefined;
+  if (!typeEntry) c.error('invalid-correlation', "a correlation needs a 'type'", node);
+  const rules = rulesEntry ? c.stringList(rulesEntry.value, "'correlation.rules'") : [];
+  if (c.failed) return undefined;
+  return { ...base, kind: 'correlation', correlationType: type ?? '', rules };
+}
+
+/** The closest candidate within edit distance 2 (for "did you mean"), if any. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const cand of candidates) {
+    const d = editDistance(word.toLowerCase(), cand.toLowerCase());
+    if (d < bestDistance) {
+      best = cand;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
