@@ -1,0 +1,31 @@
+import { RulecastError } from '../diagnostics/diagnostic.js';
+import type { Target } from './types.js';
+
+/** A target whose backend is not written yet: every conversion is a clear error. */
+function planned(name: string, description: string, extension: string): Target {
+  return {
+    name,
+    description,
+    extension,
+    defaultPipeline: 'none',
+    pipelines: ['none'],
+    formats: ['default'],
+    convert() {
+      throw new RulecastError('target-not-implemented', `the ${name} backend is not implemented yet`);
+    },
+  };
+}
+
+const targets: Target[] = [
+  planned('kql', 'Kusto Query Language: Microsoft Defender XDR advanced hunting and Microsoft Sentinel', '.kql'),
+  planned('spl', 'Splunk Search Processing Language', '.spl'),
+  planned('eql', 'Elasticsearch Event Query Language', '.eql'),
+];
+
+export function listTargets(): readonly Target[] {
+  return targets;
+}
+
+export function getTarget(name: string): Target | undefined {
+  return targets.find((t) => t.name === name);
+}

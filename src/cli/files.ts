@@ -1,0 +1,98 @@
+// Finding and reading rule files, and writing outputs atomically.
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep, basename } from 'node:path';
+import fg from 'fast-glob';
+import { RulecastError } from '../diagnostics/diagnostic.js';
+import { SourceFile, span } from '../diagnostics/source.js';
+import { UsageError } from './usage.js';
+
+export interface InputFile {
+  /** As shown to the user (relative to the working directory when inside it). */
+  readonly path: string;
+  readonly absolute: string;
+  /** The folder or glob root it was found under, for mirroring the tree in an output folder. */
+  readonly base: string;
+}
+
+const ruleExtensions = '{yml,yaml}';
+
+/** Expands files, folders (every .yml/.yaml below) and globs, in a stable order, without
+ *  duplicates. A path that does not exist, or a glob that matches nothing, is a usage error. */
+export function expandInputs(inputs: readonly string[], cwd = process.cwd()): InputFile[] {
+  const seen = new Set<string>();
+  const out: InputFile[] = [];
+  const add = (absolute: string, base: string) => {
+    if (seen.has(absolute)) return;
+    seen.add(absolute);
+    const rel = relative(cwd, absolute);
+    out.push({ path: rel.startsWith('..') ? absolute : rel, absolute, base });
+  };
+  for (const input of inputs) {
+    const abs = resolve(cwd, input);
+    let stat;
+    try {
+      stat = statSync(abs);
+    } catch {
+      stat = undefined;
+    }
+    if (stat?.isDirectory()) {
+      const files = fg.sync(`**/*.${ruleExtensions}`, { cwd: abs, absolute: true, dot: false, onlyFiles: true, followSymbolicLinks: false }).sort();
+      for (const f of files) add(resolve(f), abs);
+    } else if (stat?.isFile()) {
+      add(abs, dirname(abs));
+    } else if (fg.isDynamicPattern(input)) {
+      const files = fg.sync(input.split(sep).join('/'), { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false }).sort();
+      if (files.length === 0) throw new UsageError(`no file matches '${input}'`);
+      const base = resolve(cwd, fg.generateTasks(input)[0]?.base ?? '.');
+      for (const f of files) add(resolve(f), base);
+    } else {
+      throw new UsageError(`no such file or folder: ${input}`);
+    }
+  }
+  return out;
+}
+
+/** Largest rule file read (a Sigma rule is a few kilobytes). */
+export const maxRuleFileBytes = 10 * 1024 * 1024;
+
+/** Reads a text file as UTF-8. Binary content (NUL bytes, invalid UTF-8) and oversized files are
+ *  RulecastErrors, reported for that file only. */
+export function readTextFile(path: string, absolute: string, maxBytes = maxRuleFileBytes): SourceFile {
+  const size = statSync(absolute).size;
+  if (size > maxBytes) {
+    throw new RulecastError('file-too-large', `${path} is ${(size / 1048576).toFixed(1)} MB; rulecast reads rule files up to ${maxBytes / 1048576} MB`, span(new SourceFile(path, ''), 0));
+  }
+  const bytes = readFileSync(absolute);
+  const empty = new SourceFile(path, '');
+  if (bytes.includes(0)) throw new RulecastError('not-text', `${path} is not a text file (it contains NUL bytes)`, span(empty, 0));
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new RulecastError('not-text', `${path} is not valid UTF-8 text`, span(empty, 0));
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return new SourceFile(path, text);
+}
+
+/** Writes a file so that readers see the old content or the new one, never a part: the text goes
+ *  to a temporary file in the same folder, which is then renamed over the target. */
+export function writeFileAtomic(target: string, text: string): void {
+  mkdirSync(dirname(target), { recursive: true });
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, target);
+  } catch (err) {
+    if (existsSync(temp)) unlinkSync(temp);
+    throw err;
+  }
+}
+
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
