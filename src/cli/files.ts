@@ -5,6 +5,7 @@ import fg from 'fast-glob';
 import { RulecastError } from '../diagnostics/diagnostic.js';
 import { SourceFile, span } from '../diagnostics/source.js';
 import { UsageError } from './usage.js';
+import { parseYaml } from '../parse/yaml.js';
 
 export interface InputFile {
   /** As shown to the user (relative to the working directory when inside it). */
@@ -95,4 +96,23 @@ export function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Reads a placeholders file: a YAML mapping of placeholder name (without %) → value or list of
+ *  values (Sigma strings, wildcards allowed), e.g. `Admins: [root, 'adm_*']`. */
+export function readPlaceholders(path: string): Record<string, string[]> {
+  const source = readTextFile(path, resolve(path));
+  const docs = parseYaml(source);
+  const root = docs[0]?.root;
+  if (!root || root.kind !== 'map') throw new UsageError(`${path}: a placeholders file is a YAML mapping of name: [values]`);
+  const out: Record<string, string[]> = {};
+  for (const { key, value } of root.entries) {
+    const name = key.kind === 'scalar' ? key.text.replace(/^%|%$/g, '') : '';
+    const items = value.kind === 'seq' ? value.items : [value];
+    out[name] = items.map((item) => {
+      if (item.kind !== 'scalar' || item.value === null) throw new UsageError(`${path}: the values of placeholder '${name}' must be strings`);
+      return item.text;
+    });
+  }
+  return out;
 }

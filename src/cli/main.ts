@@ -6,6 +6,8 @@ import { convertCommand, convertHelp } from './commands/convert.js';
 import { matchCommand, matchHelp } from './commands/match.js';
 import { processTerminal, write, type Terminal } from './terminal.js';
 import { UsageError } from './usage.js';
+import { isRulecastError } from '../diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../diagnostics/format.js';
 
 const commands: Record<string, { run: (argv: string[], term: Terminal) => number | Promise<number>; help: string; summary: string }> = {
   convert: { run: convertCommand, help: convertHelp, summary: 'convert Sigma rules into KQL, SPL or EQL queries' },
@@ -51,6 +53,15 @@ export async function run(argv: string[], term: Terminal = processTerminal()): P
     if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
       write(term.err, `rulecast: ${err.message}`);
       write(term.err, `Run 'rulecast ${name && commands[name] ? `${name} ` : ''}--help' for usage.`);
+      return 2;
+    }
+    // A bad file named by an option (placeholders, pipeline): located like a rule error.
+    if (isRulecastError(err)) {
+      write(term.err, formatDiagnostic(err.diagnostic, { color: term.color }));
+      return 2;
+    }
+    if (err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'EISDIR')) {
+      write(term.err, `rulecast: cannot read ${(err as NodeJS.ErrnoException).path ?? 'a file'}: ${err.code === 'ENOENT' ? 'no such file' : 'it is a folder'}`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);

@@ -5,7 +5,7 @@
 //   field: [a, b]  → OR of the values (AND with |all)
 import { RulecastError } from '../diagnostics/diagnostic.js';
 import { span, type SourceFile, type Span } from '../diagnostics/source.js';
-import { and, FALSE, not, or, pred, stringPred } from '../ir/build.js';
+import { and, not, or, pred, stringPred } from '../ir/build.js';
 import { parseSigmaString, pattern } from '../ir/pattern.js';
 import { STAR, type Expr } from '../ir/types.js';
 import { describeNode, type YNode, type YScalar } from '../parse/yaml.js';
@@ -145,16 +145,18 @@ function lowerItem(ctx: DetectionContext, field: string | null, mods: readonly M
     if (def.mustBeFirst && applied.some((a) => modifiers.get(a)?.scope === 'value')) {
       throw new RulecastError('invalid-modifier-combination', `modifier '${mod.name}' only applies to the value as written, so it must come before '${applied.find((a) => modifiers.get(a)?.scope === 'value')}'`, where);
     }
-    const modCtx: ModifierContext = {
-      applied,
-      field,
-      flags,
-      placeholders: ctx.placeholders,
-      fail(code, message, notes) {
-        throw new RulecastError(code, `${message} (modifier '${mod.name}')`, where, notes);
-      },
-    };
     for (const alt of alternatives) {
+      // Problems with a combination point at the modifier; problems with a value, at the value.
+      const modCtx: ModifierContext = {
+        applied,
+        field,
+        flags,
+        placeholders: ctx.placeholders,
+        fail(code, message, notes = []) {
+          if (code === 'invalid-modifier-combination') throw new RulecastError(code, message, where, notes);
+          throw new RulecastError(code, message, nodeSpan(ctx, alt.node), [`raised by modifier '${mod.name}' of '${keyText}'`, ...notes]);
+        },
+      };
       const next: ModValue[] = [];
       for (const value of alt.values) {
         if (def.accepts !== 'any' && !def.accepts.includes(value.type)) {
@@ -227,4 +229,3 @@ function toPred(ctx: DetectionContext, field: string | null, v: ModValue, node: 
   }
 }
 
-export { FALSE };

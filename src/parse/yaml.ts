@@ -8,12 +8,29 @@ import {
   YAML11_SCHEMA,
   YAMLException,
   EVENT_ID,
+  defineScalarTag,
+  NOT_RESOLVED,
   SCALAR_STYLE,
   type Event,
   type ScalarEvent,
 } from 'js-yaml';
 import { RulecastError } from '../diagnostics/diagnostic.js';
 import { span, type SourceFile } from '../diagnostics/source.js';
+
+/** PyYAML's booleans (YAML 1.1 without the single letters y/Y/n/N, which PyYAML reads as
+ *  strings: a field named `y` or a value `n` must stay text). */
+const pyyamlBool = defineScalarTag<boolean>('tag:yaml.org,2002:bool', {
+  implicit: true,
+  implicitFirstChars: ['y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O'],
+  resolve: (source) => {
+    if (/^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(source)) return true;
+    if (/^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/.test(source)) return false;
+    return NOT_RESOLVED;
+  },
+  identify: (data) => typeof data === 'boolean',
+});
+
+const schema = YAML11_SCHEMA.withTags(pyyamlBool);
 
 export type ScalarValue = string | number | boolean | null | Date;
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
@@ -147,25 +164,34 @@ class Composer {
       }
       case EVENT_ID.MAPPING: {
         const entries: YMapEntry[] = [];
-        const seen = new Map<string, YNode>();
+        const seen = new Set<string>();
+        const merged: YMapEntry[] = [];
         while (this.peek()?.type !== EVENT_ID.POP) {
           const key = this.node();
           const value = this.node();
           if (key.kind === 'scalar' && key.style === 'plain' && key.text === '<<') {
-            this.merge(entries, seen, value);
+            merged.push(...this.mergeSources(value));
             continue;
           }
           if (key.kind === 'scalar') {
-            const name = String(key.value);
+            const name = key.text;
             if (seen.has(name)) {
               throw new RulecastError('yaml-duplicate-key', `duplicate key '${name}' in a mapping: YAML readers disagree on which value wins, so rulecast refuses to guess`, span(this.source, key.start, key.end));
             }
-            seen.set(name, key);
+            seen.add(name);
           }
           entries.push({ key, value });
         }
         this.pos++;
-        const end = entries.length ? entries[entries.length - 1]!.value.end : ev.start + 1;
+        // YAML 1.1 merge keys: keys written in the mapping win over merged ones, earlier merges
+        // win over later ones.
+        for (const entry of merged) {
+          const name = (entry.key as YScalar).text;
+          if (seen.has(name)) continue;
+          seen.add(name);
+          entries.push(entry);
+        }
+        const end = entries.length ? Math.max(...entries.map((e) => e.value.end)) : ev.start + 1;
         return this.remember(ev.anchorStart, ev.anchorEnd, { kind: 'map', entries, start: ev.start, end });
       }
       case EVENT_ID.ALIAS: {
@@ -179,19 +205,15 @@ class Composer {
     }
   }
 
-  /** YAML 1.1 merge key (`<<: *base`): copies the keys the mapping does not set itself. */
-  private merge(entries: YMapEntry[], seen: Map<string, YNode>, value: YNode): void {
+  /** The entries a merge key (`<<: *base` or `<<: [*a, *b]`) brings in. */
+  private mergeSources(value: YNode): YMapEntry[] {
     const sources = value.kind === 'seq' ? value.items : [value];
+    const out: YMapEntry[] = [];
     for (const src of sources) {
       if (src.kind !== 'map') throw new RulecastError('yaml-syntax', 'invalid YAML: a merge key (<<) needs a mapping or a list of mappings', span(this.source, src.start, src.end));
-      for (const entry of src.entries) {
-        if (entry.key.kind !== 'scalar') continue;
-        const name = String(entry.key.value);
-        if (seen.has(name)) continue;
-        seen.set(name, entry.key);
-        entries.push(entry);
-      }
+      out.push(...src.entries.filter((e) => e.key.kind === 'scalar'));
     }
+    return out;
   }
 
   private remember<T extends YNode>(anchorStart: number, anchorEnd: number, node: T): T {
@@ -206,7 +228,7 @@ class Composer {
     if (ev.tagStart >= 0) {
       value = this.tagged(ev, text);
     } else if (style === 'plain') {
-      value = YAML11_SCHEMA.resolveImplicitScalarTag(text).value as ScalarValue;
+      value = schema.resolveImplicitScalarTag(text).value as ScalarValue;
     }
     return { kind: 'scalar', value, text, style, start: ev.valueStart, end: Math.max(ev.valueEnd, ev.valueStart) };
   }
@@ -214,7 +236,7 @@ class Composer {
   private tagged(ev: ScalarEvent, text: string): ScalarValue {
     const raw = this.text.slice(ev.tagStart, ev.tagEnd);
     const name = raw.startsWith('!!') ? `tag:yaml.org,2002:${raw.slice(2)}` : raw.startsWith('!<') ? raw.slice(2, -1) : raw;
-    const tag = YAML11_SCHEMA.lookupScalarTag(name);
+    const tag = schema.lookupScalarTag(name);
     const allowed = ['str', 'int', 'float', 'bool', 'null', 'timestamp'].map((t) => `tag:yaml.org,2002:${t}`);
     if (!tag || !allowed.includes(name)) {
       throw new RulecastError('yaml-tag', `unsupported YAML tag '${raw}': Sigma values are strings, numbers, booleans or null`, span(this.source, ev.tagStart, ev.tagEnd));

@@ -40,7 +40,7 @@ export function readExtensions(doc: SigmaDocument): { extensions: RuleExtensions
     return { extensions: out, diagnostics };
   }
   for (const { key, value } of node.entries) {
-    const name = key.kind === 'scalar' ? String(key.value) : '';
+    const name = key.kind === 'scalar' ? key.text : '';
     if (name === 'logsources') {
       if (value.kind !== 'seq') {
         fail(`'rulecast.logsources' must be a list of logsource mappings, but it is ${describeNode(value)}`, value);
@@ -53,7 +53,7 @@ export function readExtensions(doc: SigmaDocument): { extensions: RuleExtensions
         }
         const ls: Record<string, string> = {};
         for (const e of item.entries) {
-          const k = e.key.kind === 'scalar' ? String(e.key.value) : '';
+          const k = e.key.kind === 'scalar' ? e.key.text : '';
           if (!['category', 'product', 'service', 'definition'].includes(k)) {
             fail(`unknown logsource key '${k}' (category, product, service, definition)`, e.key);
           } else if (e.value.kind !== 'scalar' || typeof e.value.value !== 'string') {

@@ -55,7 +55,7 @@ export function loadSigmaSource(source: SourceFile, options: LoadOptions = {}): 
     const action = mapGet(root, 'action');
     let merged: YMap = root;
     if (action) {
-      const name = action.value.kind === 'scalar' ? String(action.value.value) : '';
+      const name = action.value.kind === 'scalar' ? action.value.text : '';
       const rest = withoutKey(root, 'action');
       if (name === 'global') {
         global = global ? mergeMaps(global, rest) : rest;
@@ -92,26 +92,26 @@ export function nodeSpan(source: SourceFile, node: YNode): Span {
 }
 
 export function mapGet(map: YMap, key: string): YMapEntry | undefined {
-  for (const e of map.entries) if (e.key.kind === 'scalar' && String(e.key.value) === key) return e;
+  for (const e of map.entries) if (e.key.kind === 'scalar' && e.key.text === key) return e;
   return undefined;
 }
 
 function withoutKey(map: YMap, key: string): YMap {
-  return { ...map, entries: map.entries.filter((e) => !(e.key.kind === 'scalar' && String(e.key.value) === key)) };
+  return { ...map, entries: map.entries.filter((e) => !(e.key.kind === 'scalar' && e.key.text === key)) };
 }
 
 /** Deep merge for collection actions: mappings merge key by key, anything else is replaced. */
 function mergeMaps(base: YMap, over: YMap): YMap {
   const entries: YMapEntry[] = [];
   for (const e of base.entries) {
-    const name = e.key.kind === 'scalar' ? String(e.key.value) : undefined;
+    const name = e.key.kind === 'scalar' ? e.key.text : undefined;
     const o = name === undefined ? undefined : mapGet(over, name);
     if (!o) entries.push(e);
     else if (e.value.kind === 'map' && o.value.kind === 'map') entries.push({ key: o.key, value: mergeMaps(e.value, o.value) });
     else entries.push(o);
   }
   for (const o of over.entries) {
-    const name = o.key.kind === 'scalar' ? String(o.key.value) : undefined;
+    const name = o.key.kind === 'scalar' ? o.key.text : undefined;
     if (name === undefined || !mapGet(base, name)) entries.push(o);
   }
   return { ...over, entries };
@@ -122,7 +122,7 @@ export function plain(node: YNode): unknown {
   if (node.kind === 'scalar') return node.value instanceof Date ? isoDate(node.value) : node.value;
   if (node.kind === 'seq') return node.items.map(plain);
   const out: Record<string, unknown> = {};
-  for (const e of node.entries) out[e.key.kind === 'scalar' ? String(e.key.value) : JSON.stringify(plain(e.key))] = plain(e.value);
+  for (const e of node.entries) out[e.key.kind === 'scalar' ? e.key.text : JSON.stringify(plain(e.key))] = plain(e.value);
   return out;
 }
 
@@ -194,7 +194,7 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
       c.error('invalid-key', 'keys of a Sigma document must be plain names', e.key);
       continue;
     }
-    keys.set(String(e.key.value), { key: e.key, value: e.value });
+    keys.set(e.key.text, { key: e.key, value: e.value });
   }
   const get = (k: string) => keys.get(k)?.value;
 
@@ -242,7 +242,7 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
       if (!rulesEntry) c.error('invalid-filter', "a filter needs 'rules': the ids or names of the rules it applies to (or 'any')", filterNode);
       else if (rulesEntry.value.kind === 'scalar' && rulesEntry.value.value === 'any') rules = 'any';
       else rules = c.stringList(rulesEntry.value, "'filter.rules'");
-      const detection = readDetection(c, withoutKey(filterNode, 'rules'), 'filter');
+      const detection = readDetection(c, withoutKey(filterNode, 'rules'), 'filter', keys.get('filter')!.key);
       if (detection) document = { ...base, kind: 'filter', rules, detection };
     }
   } else {
@@ -250,7 +250,7 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
     if (!detectionNode) c.error('missing-detection', "a Sigma rule needs a 'detection' section with at least one selection and a 'condition'", span(source, root.start, root.start + 1));
     else if (detectionNode.kind !== 'map') c.error('invalid-detection', `'detection' must be a mapping, but it is ${describeNode(detectionNode)}`, detectionNode);
     else {
-      const detection = readDetection(c, detectionNode, 'detection');
+      const detection = readDetection(c, detectionNode, 'detection', keys.get('detection')!.key);
       if (detection) document = { ...base, kind: 'rule', detection };
     }
   }
@@ -380,7 +380,7 @@ function readLogsource(c: Checker, node: YNode | undefined, required: boolean, r
   }
   for (const e of node.entries) {
     if (e.key.kind !== 'scalar') continue;
-    const key = String(e.key.value);
+    const key = e.key.text;
     if (e.value.kind === 'scalar' && e.value.value === null) continue;
     const value = c.string(e.value, `'logsource.${key}'`);
     if (value === undefined) continue;
@@ -394,7 +394,7 @@ function readLogsource(c: Checker, node: YNode | undefined, required: boolean, r
   return out;
 }
 
-function readDetection(c: Checker, node: YMap, what: string): Detection | undefined {
+function readDetection(c: Checker, node: YMap, what: string, keyNode: YScalar): Detection | undefined {
   const identifiers = new Map<string, SearchIdentifier>();
   const conditions: ConditionText[] = [];
   let conditionEntry: YMapEntry | undefined;
@@ -403,7 +403,7 @@ function readDetection(c: Checker, node: YMap, what: string): Detection | undefi
       c.error('invalid-key', `keys of '${what}' must be plain names`, e.key);
       continue;
     }
-    const name = String(e.key.value);
+    const name = e.key.text;
     if (name === 'condition') {
       conditionEntry = e;
       continue;
@@ -415,7 +415,7 @@ function readDetection(c: Checker, node: YMap, what: string): Detection | undefi
     identifiers.set(name, { name, key: e.key, value: e.value });
   }
   if (!conditionEntry) {
-    c.error('missing-condition', `'${what}' needs a 'condition' that combines its selections (e.g. 'condition: selection')`, span(c.source, node.start, node.start + 1));
+    c.error('missing-condition', `'${what}' needs a 'condition' that combines its selections (e.g. 'condition: selection')`, keyNode);
   } else {
     const v = conditionEntry.value;
     const items = v.kind === 'seq' ? v.items : [v];
@@ -427,7 +427,7 @@ function readDetection(c: Checker, node: YMap, what: string): Detection | undefi
     }
   }
   if (identifiers.size === 0) {
-    c.error('missing-selection', `'${what}' defines no selection for its condition to use`, span(c.source, node.start, node.start + 1));
+    c.error('missing-selection', `'${what}' defines no selection for its condition to use`, keyNode);
   }
   if (c.failed) return undefined;
   return { node, identifiers, conditions };

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { compileSigma } from '../../index.js';
-import { expandInputs, readTextFile } from '../files.js';
+import { expandInputs, readPlaceholders, readTextFile } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
@@ -15,6 +15,7 @@ file:line:column. Nothing is converted.
 
 Options:
       --json     print {"results": [{"path", "title", "id", "valid", "errors", "warnings"}], "summary"}
+      --placeholders <file>  values for |expand placeholders (YAML: name: [values])
   -h, --help     show this help
 
 Exit status: 0 every rule is valid, 1 some rule has an error, 2 usage error.
@@ -34,18 +35,19 @@ export function checkCommand(argv: string[], term: Terminal): number {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, placeholders: { type: 'string' } },
   });
   if (values.help) {
     write(term.out, checkHelp);
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('check needs at least one rule file, folder or glob');
+  const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
   const docs: CheckedDocument[] = [];
   for (const file of expandInputs(positionals)) {
     try {
       const text = readTextFile(file.path, file.absolute).text;
-      for (const d of compileSigma(text, file.path)) docs.push({ path: file.path, title: d.title, id: d.id, diagnostics: d.diagnostics });
+      for (const d of compileSigma(text, file.path, { placeholders })) docs.push({ path: file.path, title: d.title, id: d.id, diagnostics: d.diagnostics });
     } catch (err) {
       if (!isRulecastError(err)) throw err;
       docs.push({ path: file.path, title: null, id: null, diagnostics: [err.diagnostic] });

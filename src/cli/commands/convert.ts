@@ -5,7 +5,7 @@ import { formatDiagnostic } from '../../diagnostics/format.js';
 import { isRulecastError } from '../../diagnostics/diagnostic.js';
 import { getTarget, listTargets } from '../../backends/registry.js';
 import { compileSigma, convertCompiled, type ConversionResult } from '../../index.js';
-import { expandInputs, isDirectory, readTextFile, writeFileAtomic } from '../files.js';
+import { expandInputs, isDirectory, readPlaceholders, readTextFile, writeFileAtomic } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
@@ -21,6 +21,7 @@ Options:
   -f, --format <name>     output format (default: 'default')
   -o, --output <path>     write to this file, or into this existing folder (one file per rule)
       --json              print {"results": [...], "summary": {...}} instead of queries
+      --placeholders <file>  values for |expand placeholders (YAML: name: [values])
   -h, --help              show this help
 
 Exit status: 0 all rules converted, 1 some rules failed (the others are still converted),
@@ -42,6 +43,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
       output: { type: 'string', short: 'o' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      placeholders: { type: 'string' },
     },
   });
   if (values.help) {
@@ -53,6 +55,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
   for (const t of targets) if (!getTarget(t)) throw new UsageError(`unknown target '${t}'; known targets: ${listTargets().map((x) => x.name).join(', ')}`);
   if (positionals.length === 0) throw new UsageError('convert needs at least one rule file, folder or glob');
   const inputs = expandInputs(positionals);
+  const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
   const options = { pipelines: values.pipeline ?? [], format: values.format ?? 'default' };
 
   const results: ConversionResult[] = [];
@@ -65,7 +68,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
       for (const target of targets) results.push({ path: file.path, index: 0, title: null, id: null, target, query: null, error: err.diagnostic, warnings: [] });
       continue;
     }
-    const docs = compileSigma(text, file.path);
+    const docs = compileSigma(text, file.path, { placeholders });
     for (const doc of docs) for (const target of targets) results.push(convertCompiled(doc, target, options));
   }
 

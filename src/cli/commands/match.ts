@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { RulecastError } from '../../diagnostics/diagnostic.js';
 import { compileSigma, evaluate, readEvents } from '../../index.js';
-import { readTextFile } from '../files.js';
+import { readPlaceholders, readTextFile } from '../files.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
 
@@ -18,6 +18,7 @@ fields plus EventID, Channel, Provider_Name and Computer.
 Options:
   -e, --events <file>   the events
       --json            print {"matches": [indices], "rules": [{"title", "id", "matches"}]}
+      --placeholders <file>  values for |expand placeholders (YAML: name: [values])
   -h, --help            show this help
 
 Exit status: 0 done (whether or not events matched), 1 the rule or events are invalid, 2 usage error.
@@ -30,7 +31,7 @@ export function matchCommand(argv: string[], term: Terminal): number {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { events: { type: 'string', short: 'e' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { events: { type: 'string', short: 'e' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, placeholders: { type: 'string' } },
   });
   if (values.help) {
     write(term.out, matchHelp);
@@ -43,7 +44,8 @@ export function matchCommand(argv: string[], term: Terminal): number {
   let docs;
   let events;
   try {
-    docs = compileSigma(readTextFile(rulePath, resolve(rulePath)).text, rulePath);
+    const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
+    docs = compileSigma(readTextFile(rulePath, resolve(rulePath)).text, rulePath, { placeholders });
     events = readEvents(readTextFile(eventsPath, resolve(eventsPath), 512 * 1024 * 1024).text, eventsPath);
   } catch (err) {
     if (err instanceof RulecastError) {
