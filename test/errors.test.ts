@@ -17,7 +17,8 @@ describe('error messages (golden)', () => {
       assert.ok(errors.length > 0, 'expected an error');
       const actual = `${errors.map((e) => formatDiagnostic(e)).join('\n\n')}\n`;
       const expectedPath = join(root, name, 'error.txt');
-      if (updateGolden || !existsSync(expectedPath)) writeFileSync(expectedPath, actual);
+      if (updateGolden) writeFileSync(expectedPath, actual);
+      assert.ok(existsSync(expectedPath), `missing ${expectedPath} (run UPDATE_GOLDEN=1 npm test and review it)`);
       assert.equal(actual, readFileSync(expectedPath, 'utf8'));
       assert.ok(name.startsWith(`${errors[0]!.code}-`), `case folder should start with the error code '${errors[0]!.code}'`);
     });

@@ -1,15 +1,16 @@
 import type { RuleQuery } from '../ir/query.js';
+import type { Pipeline } from '../pipelines/types.js';
 
 export interface ConvertOptions {
-  /** Pipeline names or loaded pipeline definitions, applied in order. Empty = the target's
-   *  default pipeline; the name 'none' means no mapping and no layout. */
-  readonly pipelines?: readonly string[];
+  /** Pipelines by built-in name or as loaded definitions (`loadPipeline`), applied in order. Empty or
+   *  absent = the target's default pipeline; the single name 'none' means no mapping and no layout. */
+  readonly pipelines?: readonly (string | Pipeline)[];
   /** Output format name; 'default' when absent. */
   readonly format?: string;
 }
 
-/** A conversion target. Everything a target differs in is data (its table and templates);
- *  `convert` throws RulecastError for what it cannot express exactly. */
+/** A conversion target. Everything a target differs in is data (its dialect table, pipelines and
+ *  templates); `convert` throws RulecastError for what it cannot express exactly. */
 export interface Target {
   /** The name used with `-t`. */
   readonly name: string;
@@ -17,7 +18,8 @@ export interface Target {
   /** File extension for one query of this target (`.kql`). */
   readonly extension: string;
   readonly defaultPipeline: string;
+  /** Built-in pipelines written for this target, plus 'none'. */
   readonly pipelines: readonly string[];
   readonly formats: readonly string[];
-  convert(query: RuleQuery, options: ConvertOptions): string;
+  convert(query: RuleQuery, options?: ConvertOptions): string;
 }

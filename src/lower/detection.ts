@@ -30,7 +30,9 @@ function nodeSpan(ctx: DetectionContext, node: YNode): Span {
   return span(ctx.source, node.start, node.end);
 }
 
-function lowerDefinition(ctx: DetectionContext, node: YNode, name: string): Expr {
+/** A selection given as YAML (a mapping, a list of mappings or keywords), e.g. a pipeline's added
+ *  conditions. */
+export function lowerDefinition(ctx: DetectionContext, node: YNode, name: string): Expr {
   if (node.kind === 'map') return lowerMap(ctx, node.entries, name);
   if (node.kind === 'seq') {
     if (node.items.length === 0) {

@@ -1,6 +1,7 @@
 // rulecast convert <files|dirs|globs...> -t <target> [-p <pipeline>]... [-f <format>] [-o <out>] [--json]
 import { parseArgs } from 'node:util';
-import { join, relative, dirname, basename, extname } from 'node:path';
+import { join, relative, dirname, basename, extname, resolve } from 'node:path';
+import { loadPipeline } from '../../pipelines/load.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { isRulecastError } from '../../diagnostics/diagnostic.js';
 import { getTarget, listTargets } from '../../backends/registry.js';
@@ -16,8 +17,9 @@ Converts Sigma rules into queries. Folders are searched for .yml/.yaml files.
 
 Options:
   -t, --target <name>     target language: ${listTargets().map((t) => t.name).join(', ')} (repeatable)
-  -p, --pipeline <name>   pipeline to apply instead of the target's default (repeatable, in order);
-                          'none' = field names as written, no table/index, the bare expression
+  -p, --pipeline <name>   pipeline to apply instead of the target's default (repeatable, in order):
+                          a built-in name, a pipeline file (.yml), or 'none' = field names as
+                          written, no table/index, the bare expression
   -f, --format <name>     output format (default: 'default')
   -o, --output <path>     write to this file, or into this existing folder (one file per rule)
       --json              print {"results": [...], "summary": {...}} instead of queries
@@ -56,7 +58,16 @@ export function convertCommand(argv: string[], term: Terminal): number {
   if (positionals.length === 0) throw new UsageError('convert needs at least one rule file, folder or glob');
   const inputs = expandInputs(positionals);
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
-  const options = { pipelines: values.pipeline ?? [], format: values.format ?? 'default' };
+  const pipelines = (values.pipeline ?? []).map((p) => (isPipelineFile(p) ? loadPipeline(readTextFile(p, resolve(p)).text, p) : p));
+  for (const t of targets) {
+    const target = getTarget(t)!;
+    for (const p of pipelines) {
+      if (typeof p === 'string' && !target.pipelines.includes(p)) throw new UsageError(`unknown pipeline '${p}' for target ${t}; pipelines: ${target.pipelines.join(', ')} or a pipeline file (.yml)`);
+    }
+    const format = values.format ?? 'default';
+    if (!target.formats.includes(format)) throw new UsageError(`target ${t} has no output format '${format}'; formats: ${target.formats.join(', ')}`);
+  }
+  const options = { pipelines, format: values.format ?? 'default' };
 
   const results: ConversionResult[] = [];
   for (const file of inputs) {
@@ -101,6 +112,11 @@ export function convertCommand(argv: string[], term: Terminal): number {
     write(term.err, `rulecast: ${converted} converted, ${failed} failed`);
   }
   return failed > 0 ? 1 : 0;
+}
+
+/** A -p value is a pipeline file when it names a YAML file; otherwise a built-in pipeline. */
+function isPipelineFile(p: string): boolean {
+  return /\.ya?ml$/i.test(p) || p.includes('/') || p.includes('\\');
 }
 
 /** -o names a file (all queries in it) or an existing folder (one file per rule and target,

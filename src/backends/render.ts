@@ -1,0 +1,116 @@
+// The one generic expression renderer. A backend is a Dialect: precedence and tokens as data plus a
+// table that renders each predicate operator. Parenthesisation follows elastic/eql's rule: a child is
+// wrapped only when it binds looser than its parent (or, with `groupMixed`, whenever and/or mix, for
+// languages whose readers disagree on precedence).
+import type { EqPred, Expr, Pred } from '../ir/types.js';
+import { visit } from '../ir/types.js';
+
+export interface Dialect {
+  /** Binding strength of each operator; higher binds tighter. Atoms bind tightest of all. */
+  readonly precedence: { readonly or: number; readonly and: number; readonly not: number };
+  /** Separators between operands, with their spaces (` and `, ` OR `, or ` ` for SPL's implicit AND). */
+  readonly tokens: { readonly and: string; readonly or: string };
+  /** `prefix`: `<token><operand>` (operand grouped by precedence); `function`: `<token>(<operand>)`. */
+  readonly not: { readonly form: 'prefix' | 'function'; readonly token: string };
+  /** Parenthesise an and/or operand of the other kind even when precedence does not need it. */
+  readonly groupMixed?: boolean;
+  readonly group?: (inner: string) => string;
+  readonly constant: (value: boolean) => string;
+  /** Renders one predicate; throws RulecastError for what the target cannot express exactly. */
+  readonly pred: (p: Pred) => string;
+  /** A negated predicate in one piece (`F !contains "x"`), or undefined for the generic form. */
+  readonly negatedPred?: (p: Pred) => string | undefined;
+  /** Several equality predicates on one field, ORed, as one list form (`F in~ ("a", "b")`), or
+   *  undefined when the target has no list form for them. */
+  readonly list?: (preds: readonly EqPred[]) => string | undefined;
+  /** The negation of such a list in one piece (`F !in~ (…)`), or undefined. */
+  readonly negatedList?: (preds: readonly EqPred[]) => string | undefined;
+}
+
+interface Rendered {
+  readonly text: string;
+  /** Binding strength of the rendered form's top operator (Infinity for an atom). */
+  readonly prec: number;
+  readonly kind: 'and' | 'or' | 'not' | 'atom';
+}
+
+const ATOM = Number.POSITIVE_INFINITY;
+
+export function renderExpr(expr: Expr, d: Dialect): string {
+  return render(expr, d).text;
+}
+
+function group(d: Dialect, text: string): string {
+  return d.group ? d.group(text) : `(${text})`;
+}
+
+function operand(d: Dialect, child: Rendered, parentPrec: number, parentKind: 'and' | 'or' | 'not'): string {
+  const looser = child.prec < parentPrec;
+  const mixed = d.groupMixed === true && parentKind !== 'not' && (child.kind === 'and' || child.kind === 'or') && child.kind !== parentKind;
+  return looser || mixed ? group(d, child.text) : child.text;
+}
+
+/** Groups equality predicates of an `or` that share field, case and value type, so the dialect
+ *  can render them as one list; everything else keeps its place. */
+function listGroups(args: readonly Expr[]): (Expr | EqPred[])[] {
+  const out: (Expr | EqPred[])[] = [];
+  const index = new Map<string, EqPred[]>();
+  for (const a of args) {
+    if (a.kind === 'pred' && a.op === 'eq' && a.field !== null && !a.timePart) {
+      const key = `${a.field}\u0000${a.cased}\u0000${typeof a.value}`;
+      const existing = index.get(key);
+      if (existing) {
+        existing.push(a);
+        continue;
+      }
+      const list = [a];
+      index.set(key, list);
+      out.push(list);
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+function render(expr: Expr, d: Dialect): Rendered {
+  return visit<Rendered>(expr, {
+    const: (n) => ({ text: d.constant(n.value), prec: ATOM, kind: 'atom' }),
+    pred: (p) => ({ text: d.pred(p), prec: ATOM, kind: 'atom' }),
+    not: (n) => {
+      const arg = n.arg;
+      if (arg.kind === 'pred' && d.negatedPred) {
+        const text = d.negatedPred(arg);
+        if (text !== undefined) return { text, prec: ATOM, kind: 'atom' };
+      }
+      if (arg.kind === 'or' && d.negatedList) {
+        const groups = listGroups(arg.args);
+        if (groups.length === 1 && Array.isArray(groups[0]) && groups[0].length > 1) {
+          const text = d.negatedList(groups[0]);
+          if (text !== undefined) return { text, prec: ATOM, kind: 'atom' };
+        }
+      }
+      const inner = render(arg, d);
+      if (d.not.form === 'function') return { text: `${d.not.token}(${inner.text})`, prec: ATOM, kind: 'atom' };
+      return { text: `${d.not.token}${operand(d, inner, d.precedence.not, 'not')}`, prec: d.precedence.not, kind: 'not' };
+    },
+    and: (n) => {
+      const parts = n.args.map((a) => operand(d, render(a, d), d.precedence.and, 'and'));
+      return { text: parts.join(d.tokens.and), prec: d.precedence.and, kind: 'and' };
+    },
+    or: (n) => {
+      const parts: string[] = [];
+      for (const g of d.list ? listGroups(n.args) : n.args) {
+        if (Array.isArray(g)) {
+          const text = g.length > 1 ? d.list!(g) : undefined;
+          if (text !== undefined) parts.push(text);
+          else for (const p of g) parts.push(operand(d, render(p, d), d.precedence.or, 'or'));
+        } else {
+          parts.push(operand(d, render(g, d), d.precedence.or, 'or'));
+        }
+      }
+      if (parts.length === 1) return { text: parts[0]!, prec: ATOM, kind: 'atom' };
+      return { text: parts.join(d.tokens.or), prec: d.precedence.or, kind: 'or' };
+    },
+  });
+}

@@ -1,0 +1,66 @@
+// MITRE ATT&CK from Sigma tags (`attack.discovery`, `attack.t1046`, `attack.t1059.001`), for the
+// output formats that carry tactics and techniques (Sentinel, Elastic).
+
+export interface Tactic {
+  readonly id: string;
+  /** As ATT&CK writes it: "Defense Evasion". */
+  readonly name: string;
+  /** As Sentinel writes it: "DefenseEvasion". */
+  readonly sentinel: string;
+  readonly slug: string;
+}
+
+const tactics: Tactic[] = [
+  ['TA0043', 'Reconnaissance'],
+  ['TA0042', 'Resource Development'],
+  ['TA0001', 'Initial Access'],
+  ['TA0002', 'Execution'],
+  ['TA0003', 'Persistence'],
+  ['TA0004', 'Privilege Escalation'],
+  ['TA0005', 'Defense Evasion'],
+  ['TA0006', 'Credential Access'],
+  ['TA0007', 'Discovery'],
+  ['TA0008', 'Lateral Movement'],
+  ['TA0009', 'Collection'],
+  ['TA0011', 'Command and Control'],
+  ['TA0010', 'Exfiltration'],
+  ['TA0040', 'Impact'],
+].map(([id, name]) => ({
+  id: id!,
+  name: name!,
+  sentinel: name!.replace(/ and /g, 'And').replace(/ /g, ''),
+  slug: name!.toLowerCase().replace(/ /g, '-'),
+}));
+
+export interface Technique {
+  /** T1059 or T1059.001 */
+  readonly id: string;
+  /** The parent technique of a sub-technique, or itself. */
+  readonly technique: string;
+  readonly subtechnique?: string | undefined;
+}
+
+export interface Attack {
+  readonly tactics: readonly Tactic[];
+  readonly techniques: readonly Technique[];
+}
+
+/** Tactics and techniques named by a rule's tags (both `_` and `-` spellings). */
+export function attackFromTags(tags: readonly string[]): Attack {
+  const found: Tactic[] = [];
+  const techniques: Technique[] = [];
+  for (const tag of tags) {
+    const m = /^attack\.(.+)$/i.exec(tag);
+    if (!m) continue;
+    const name = m[1]!.toLowerCase().replace(/_/g, '-');
+    const t = /^t(\d{4})(?:\.(\d{3}))?$/.exec(name);
+    if (t) {
+      const id = `T${t[1]}${t[2] ? `.${t[2]}` : ''}`;
+      if (!techniques.some((x) => x.id === id)) techniques.push({ id, technique: `T${t[1]}`, subtechnique: t[2] ? id : undefined });
+      continue;
+    }
+    const tactic = tactics.find((x) => x.slug === name || x.id.toLowerCase() === name);
+    if (tactic && !found.includes(tactic)) found.push(tactic);
+  }
+  return { tactics: found, techniques };
+}

@@ -1,0 +1,84 @@
+// Handlebars for layout and output formats only: a query's table/index/time range around the
+// rendered expression, Sentinel rule YAML, savedsearches.conf, Elastic rule NDJSON. One isolated
+// instance, templates compiled once, `noEscape` (HTML escaping corrupts queries) and `strict` (a
+// missing variable is an error, not an empty string). Templates never render expression logic.
+import Handlebars from 'handlebars';
+import { RulecastError } from '../diagnostics/diagnostic.js';
+import { assets } from '../generated/assets.js';
+
+const hbs = Handlebars.create();
+
+/** A string as a YAML double-quoted scalar (every character escaped as YAML requires). */
+export function yamlString(value: unknown): string {
+  const s = String(value ?? '');
+  return `"${s.replace(/[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => {
+    switch (c) {
+      case '\\':
+        return '\\\\';
+      case '"':
+        return '\\"';
+      case '\n':
+        return '\\n';
+      case '\t':
+        return '\\t';
+      case '\r':
+        return '\\r';
+      default:
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    }
+  })}"`;
+}
+
+const helpers: Record<string, Handlebars.HelperDelegate> = {
+  /** `{{json value}}`: JSON text (strings quoted and escaped). */
+  json: (value: unknown) => JSON.stringify(value ?? null),
+  /** `{{yaml value}}`: a YAML double-quoted scalar. */
+  yaml: (value: unknown) => yamlString(value),
+  /** `{{indent text 4}}`: every line but the first indented (for block scalars). */
+  indent: (text: unknown, width: unknown) => String(text ?? '').replace(/\n/g, `\n${' '.repeat(Number(width) || 0)}`),
+  join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''),
+  lower: (s: unknown) => String(s ?? '').toLowerCase(),
+  upper: (s: unknown) => String(s ?? '').toUpperCase(),
+  eq: (a: unknown, b: unknown) => a === b,
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+  and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+};
+for (const [name, fn] of Object.entries(helpers)) hbs.registerHelper(name, fn);
+
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+/** User template folders override built-in templates (name → text), set by the command line. */
+const overrides = new Map<string, string>();
+
+export function setTemplateOverride(name: string, text: string): void {
+  overrides.set(name, text);
+  compiled.delete(name);
+}
+
+/** Names of built-in templates of a target (`kql/default` → 'default'). */
+export function templateFormats(target: string): string[] {
+  const prefix = `templates/${target}/`;
+  return Object.keys(assets)
+    .filter((k) => k.startsWith(prefix) && k.endsWith('.hbs'))
+    .map((k) => k.slice(prefix.length, -4))
+    .sort();
+}
+
+export function hasTemplate(name: string): boolean {
+  return overrides.has(name) || `templates/${name}.hbs` in assets;
+}
+
+/** Renders `templates/<name>.hbs` (e.g. `kql/default`) with a context. */
+export function renderTemplate(name: string, context: object): string {
+  let template = compiled.get(name);
+  if (!template) {
+    const text = overrides.get(name) ?? assets[`templates/${name}.hbs`];
+    if (text === undefined) throw new RulecastError('unknown-format', `no template '${name}'`);
+    template = hbs.compile(text, { noEscape: true, strict: true });
+    compiled.set(name, template);
+  }
+  try {
+    return template(context);
+  } catch (err) {
+    throw new RulecastError('template-error', `template ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,123 @@
+// Applies pipelines to a lowered rule: one branch per log source, each mapped to its source with
+// its own field names (a union over tables gets each table's mapping).
+import { RulecastError } from '../diagnostics/diagnostic.js';
+import { and, or, pred } from '../ir/build.js';
+import { mapPredicates, simplify } from '../ir/passes.js';
+import type { QueryLogsource, RuleQuery } from '../ir/query.js';
+import type { Expr, Pred } from '../ir/types.js';
+import type { Branch, FieldMap, FieldTarget, MappedQuery, Pipeline, SourceRule, TransformContext } from './types.js';
+
+export function describeLogsource(ls: QueryLogsource): string {
+  const parts = (['product', 'category', 'service', 'definition'] as const).filter((k) => ls[k]).map((k) => `${k}: ${ls[k]}`);
+  return parts.length ? `{${parts.join(', ')}}` : '{}';
+}
+
+function logsourceMatches(pattern: QueryLogsource, actual: QueryLogsource): boolean {
+  return (['category', 'product', 'service', 'definition'] as const).every(
+    (k) => pattern[k] === undefined || (actual[k] !== undefined && pattern[k]!.toLowerCase() === actual[k]!.toLowerCase()),
+  );
+}
+
+/** Applies pipelines in order. Throws RulecastError (unsupported-logsource, unmapped-field,
+ *  unsupported-field, lossy-mapping) pointing at the rule. */
+export function applyPipelines(query: RuleQuery, pipelines: readonly Pipeline[]): MappedQuery {
+  let branches: Branch[] = query.logsources.map((logsource) => ({ logsource, source: null, expr: query.expr, layout: {}, fields: query.fields }));
+  let layout: Record<string, unknown> = {};
+  for (const p of pipelines) {
+    layout = { ...layout, ...p.layout };
+    branches = branches.map((b) => applyToBranch(p, b, query));
+  }
+  return { query, branches, layout, pipelines: pipelines.map((p) => p.name) };
+}
+
+function applyToBranch(p: Pipeline, b: Branch, query: RuleQuery): Branch {
+  let rule: SourceRule | undefined;
+  if (p.sources.length > 0) {
+    rule = p.sources.find((s) => logsourceMatches(s.logsource, b.logsource));
+    if (!rule && p.unmatchedLogsource === 'error') {
+      throw new RulecastError('unsupported-logsource', `pipeline ${p.name} has no source for logsource ${describeLogsource(b.logsource)}`, query.span, [
+        `sources of ${p.name}: ${[...new Set(p.sources.map((s) => describeLogsource(s.logsource)))].join(', ')}`,
+      ]);
+    }
+  }
+  const source = rule ? rule.source : b.source;
+  const maps = [...(rule?.fieldmaps ?? []), ...p.fieldmaps];
+  const mapper = new FieldMapper(p, maps, source);
+  let expr = mapPredicates(b.expr, (q) => mapper.pred(q));
+  if (rule?.conditions) expr = and(rule.conditions, expr);
+  const fields = b.fields.flatMap((f) => mapper.names(f));
+  return { logsource: b.logsource, source, expr: simplify(expr), layout: { ...b.layout, ...(rule?.layout ?? {}) }, fields };
+}
+
+class FieldMapper {
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly maps: readonly FieldMap[],
+    private readonly source: string | null,
+  ) {}
+
+  private lookup(field: string): FieldTarget | undefined {
+    for (const m of this.maps) {
+      const t = m.fields.get(field);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  private where(): string {
+    return this.source ? ` in ${this.source}` : '';
+  }
+
+  private unknown(field: string, p?: Pred): never {
+    throw new RulecastError('unmapped-field', `field '${field}' has no mapping${this.where()} (pipeline ${this.pipeline.name})`, p?.span, [
+      'rulecast never renders a field the target does not have; add the field to a pipeline (-p your.yml) or use a field the pipeline knows',
+    ]);
+  }
+
+  private unsupported(field: string, target: Extract<FieldTarget, { kind: 'unsupported' }>, p?: Pred): never {
+    throw new RulecastError('unsupported-field', `field '${field}' has no equivalent${this.where()} (pipeline ${this.pipeline.name})${target.reason ? `: ${target.reason}` : ''}`, p?.span);
+  }
+
+  /** The target names of a field (for projections). */
+  names(field: string): string[] {
+    const t = this.lookup(field);
+    if (!t) return this.pipeline.strict ? this.unknown(field) : [field];
+    const collect = (x: FieldTarget): string[] => (x.kind === 'field' ? [x.field] : x.kind === 'any' ? x.targets.flatMap(collect) : this.unsupported(field, x));
+    return collect(t);
+  }
+
+  /** A predicate with its field (and a field reference's field) mapped. */
+  pred(p: Pred): Expr {
+    if (p.field === null) return p;
+    const target = this.lookup(p.field);
+    if (!target) {
+      if (this.pipeline.strict) return this.unknown(p.field, p);
+      return this.mapFieldRef(p);
+    }
+    return this.apply(p, p.field, target);
+  }
+
+  private apply(p: Pred, original: string, target: FieldTarget): Expr {
+    switch (target.kind) {
+      case 'unsupported':
+        return this.unsupported(original, target, p);
+      case 'any':
+        return or(...target.targets.map((t) => this.apply(p, original, t)));
+      case 'field': {
+        const context: TransformContext = { pipeline: this.pipeline.name, source: this.source, originalField: original };
+        let expr: Expr = this.mapFieldRef(pred({ ...p, field: target.field } as Pred));
+        for (const t of target.transforms) expr = mapPredicates(expr, (q) => t.apply(q, context));
+        return expr;
+      }
+    }
+  }
+
+  private mapFieldRef(p: Pred): Pred {
+    if (p.op !== 'fieldref') return p;
+    const names = this.names(p.value.field);
+    if (names.length !== 1) {
+      throw new RulecastError('lossy-mapping', `field reference '${p.value.field}' maps to several fields${this.where()}; compare with one of them`, p.span);
+    }
+    return pred({ ...p, value: { ...p.value, field: names[0]! } }) as Pred;
+  }
+}

@@ -1,0 +1,102 @@
+// Value transformations a pipeline can attach to a field mapping, by name. Each one is exact or
+// refuses: a transformation that would widen or narrow what a predicate selects raises an error
+// naming the rule location, never a silently different query.
+import { RulecastError } from '../diagnostics/diagnostic.js';
+import type { Span } from '../diagnostics/source.js';
+import { or, pred, stringPred } from '../ir/build.js';
+import { pattern } from '../ir/pattern.js';
+import { STAR, type Expr, type Pred } from '../ir/types.js';
+import type { TransformContext, ValueTransform } from './types.js';
+
+export type TransformFactory = (args: unknown, span: Span | undefined) => (pred: Pred, context: TransformContext) => Expr;
+
+const registry = new Map<string, TransformFactory>();
+
+/** Adds a transformation; backends register theirs in their own module. */
+export function registerTransform(name: string, factory: TransformFactory): void {
+  registry.set(name, factory);
+}
+
+export function transformNames(): string[] {
+  return [...registry.keys()].sort();
+}
+
+export function makeTransform(name: string, args: unknown, span: Span | undefined): ValueTransform {
+  const factory = registry.get(name);
+  if (!factory) {
+    throw new RulecastError('unknown-transform', `unknown value transformation '${name}'; known: ${transformNames().join(', ')}`, span);
+  }
+  return { name, args, span, apply: factory(args, span) };
+}
+
+/** Predicates that say nothing about the value (presence only) pass through every transform. */
+export function isPresenceOnly(p: Pred): boolean {
+  return p.op === 'exists' || p.op === 'null';
+}
+
+export function cannot(p: Pred, context: TransformContext, transform: string, why: string): never {
+  throw new RulecastError(
+    'lossy-mapping',
+    `field '${context.originalField}' ${context.source ? `in ${context.source} ` : ''}${why}, so this condition cannot be expressed exactly (pipeline ${context.pipeline}, transform ${transform})`,
+    p.span,
+  );
+}
+
+const separators = /[\\/]/;
+
+/**
+ * `basename`: the target column holds only the file name of a path the rule matches as a whole.
+ * Exact cases: `endswith '\cmd.exe'` → the name equals `cmd.exe`; `endswith 'cmd.exe'` (no
+ * separator) → the name ends with it; `*\cmd?.exe` → the name matches `cmd?.exe`. A condition on
+ * the folder part cannot be checked on a file name and is refused.
+ */
+registerTransform('basename', () => (p, context) => {
+  if (isPresenceOnly(p)) return p;
+  if (p.op === 'endswith') {
+    const i = Math.max(p.value.lastIndexOf('\\'), p.value.lastIndexOf('/'));
+    if (i === -1) return p;
+    if (i === 0) return pred({ ...p, op: 'eq', value: p.value.slice(1) });
+    return cannot(p, context, 'basename', 'holds only a file name and the value names a folder too');
+  }
+  if (p.op === 'wildcard') {
+    const parts = p.value.parts;
+    let last = -1;
+    parts.forEach((x, i) => {
+      if (typeof x === 'string' && separators.test(x)) last = i;
+    });
+    if (last === -1) return p; // no separator anywhere: a pattern on the name alone
+    const lit = parts[last] as string;
+    const cut = Math.max(lit.lastIndexOf('\\'), lit.lastIndexOf('/'));
+    const before = [...parts.slice(0, last), lit.slice(0, cut)];
+    const rest = [lit.slice(cut + 1), ...parts.slice(last + 1)];
+    const beforeIsAnything = before.every((x) => x === STAR || x === '') && before.includes(STAR);
+    if (!beforeIsAnything) return cannot(p, context, 'basename', 'holds only a file name and the value names a folder too');
+    return stringPred(p.field, pattern(rest), p.cased, p.span);
+  }
+  if (p.op === 'contains' || p.op === 'startswith' || p.op === 'eq' || p.op === 'has') {
+    if (typeof p.value === 'string' && !separators.test(p.value) && p.op === 'contains') {
+      return cannot(p, context, 'basename', 'holds only a file name, while the value may also sit in the folder part');
+    }
+    return cannot(p, context, 'basename', 'holds only a file name, not the full path');
+  }
+  return cannot(p, context, 'basename', `holds only a file name, and '${p.op}' cannot be checked on it`);
+});
+
+/**
+ * `map`: replaces equality values through a table (case-insensitive keys), e.g. Sysmon's
+ * `EventType: SetValue` → Defender's `ActionType: RegistryValueSet`. A value may map to a list (ORed).
+ * A value the table does not know is kept as written; a non-equality predicate is refused.
+ */
+registerTransform('map', (args, span) => {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new RulecastError('invalid-pipeline', "the 'map' transform needs a mapping of value → value or list of values", span);
+  }
+  const table = new Map(Object.entries(args as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), (Array.isArray(v) ? v : [v]).map(String)]));
+  return (p, context) => {
+    if (isPresenceOnly(p)) return p;
+    if (p.op !== 'eq') return cannot(p, context, 'map', `has its values translated one by one, and '${p.op}' does not name one value`);
+    const mapped = table.get(String(p.value).toLowerCase());
+    if (!mapped) return p;
+    return or(...mapped.map((v) => pred({ ...p, value: v })));
+  };
+});
