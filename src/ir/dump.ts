@@ -58,7 +58,21 @@ export function dumpIr(expr: Expr): string {
   return `${JSON.stringify(toJson(expr), null, 2)}\n`;
 }
 
-/** A compact key: two expressions with the same key mean the same tree. */
+const keys = new WeakMap<Expr, string>();
+
+/** A compact key: two expressions with the same key are the same tree. Nodes are immutable, so a
+ *  node's key is computed once and reused by every tree that shares the node. */
 export function irKey(expr: Expr): string {
-  return JSON.stringify(toJson(expr));
+  let key = keys.get(expr);
+  if (key === undefined) {
+    key = visit<string>(expr, {
+      and: (n) => `&(${n.args.map(irKey).join(',')})`,
+      or: (n) => `|(${n.args.map(irKey).join(',')})`,
+      not: (n) => `!(${irKey(n.arg)})`,
+      const: (n) => String(n.value),
+      pred: (p) => JSON.stringify(predToJson(p)),
+    });
+    keys.set(expr, key);
+  }
+  return key;
 }

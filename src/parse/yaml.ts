@@ -116,6 +116,8 @@ function yamlError(source: SourceFile, err: unknown): RulecastError {
 class Composer {
   private pos = 0;
   private anchors = new Map<string, YNode>();
+  /** Aliases seen in the current document; without any, nothing can expand. */
+  private aliases = 0;
   private readonly text: string;
 
   constructor(
@@ -132,10 +134,11 @@ class Composer {
       const ev = this.events[this.pos++]!;
       if (ev.type !== EVENT_ID.DOCUMENT) continue;
       this.anchors = new Map();
+      this.aliases = 0;
       let root: YNode | null = null;
       if (this.peek()?.type !== EVENT_ID.POP) root = this.node();
       this.expect(EVENT_ID.POP);
-      if (root) this.checkExpandedSize(root);
+      if (root && this.aliases > 0) this.checkExpandedSize(root);
       docs.push({ root, index: docs.length, source: this.source });
     }
     return docs;
@@ -197,6 +200,7 @@ class Composer {
       case EVENT_ID.ALIAS: {
         const name = this.text.slice(ev.anchorStart, ev.anchorEnd);
         const target = this.anchors.get(name);
+        this.aliases++;
         if (!target) throw new RulecastError('yaml-syntax', `invalid YAML: unknown alias '*${name}'`, span(this.source, ev.anchorStart - 1, ev.anchorEnd));
         return target;
       }

@@ -1,5 +1,5 @@
 import { compileSigma, type CompiledDocument } from '../../src/index.js';
-import { irKey } from '../../src/ir/dump.js';
+import { toJson } from '../../src/ir/dump.js';
 import type { Expr } from '../../src/ir/types.js';
 import type { LowerOptions } from '../../src/lower/index.js';
 
@@ -46,5 +46,5 @@ export function lowerError(detection: string, options: LowerOptions = {}): strin
 
 /** Compact JSON of an expression (stable key order). */
 export function ir(expr: Expr): string {
-  return irKey(expr);
+  return JSON.stringify(toJson(expr));
 }
