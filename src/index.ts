@@ -64,6 +64,9 @@ export interface ConversionResult {
   /** Why it could not be converted. */
   readonly error: Diagnostic | null;
   readonly warnings: readonly Diagnostic[];
+  /** converted; unsupported: a valid rule the target (or pipeline) cannot express exactly;
+   *  invalid: the rule itself is wrong (YAML, specification, condition, modifiers). */
+  readonly status: 'converted' | 'unsupported' | 'invalid';
 }
 
 /** Renders one lowered rule for a target. Throws RulecastError when the target cannot express
@@ -85,12 +88,48 @@ export function convertCompiled(doc: CompiledDocument, target: string, options: 
   const warnings = doc.diagnostics.filter((d) => d.severity === 'warning');
   const firstError = doc.diagnostics.find((d) => d.severity === 'error');
   if (firstError || !doc.query) {
-    return { ...base, query: null, error: firstError ?? null, warnings };
+    const unsupported = firstError !== undefined && unsupportedDocumentCodes.has(firstError.code);
+    return { ...base, query: null, error: firstError ?? null, warnings, status: unsupported ? 'unsupported' : 'invalid' };
   }
   try {
-    return { ...base, query: convertQuery(doc.query, target, options), error: null, warnings };
+    return { ...base, query: convertQuery(doc.query, target, options), error: null, warnings, status: 'converted' };
   } catch (err) {
-    if (isRulecastError(err)) return { ...base, query: null, error: err.diagnostic, warnings };
+    if (isRulecastError(err)) return { ...base, query: null, error: err.diagnostic, warnings, status: 'unsupported' };
     throw err;
   }
+}
+
+/** Documents that are valid Sigma but not convertible rules (correlations, filters). */
+const unsupportedDocumentCodes = new Set(['unsupported-correlation', 'filter-document']);
+
+/** A rule file given as text (the library never reads files). */
+export interface RuleText {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface ConvertAllOptions extends CompileOptions {
+  readonly targets: readonly string[];
+  /** Pipelines per target name (absent: the target's default). */
+  readonly pipelines?: Readonly<Record<string, ConvertOptions['pipelines']>>;
+  /** Output format per target name (absent: 'default'). */
+  readonly formats?: Readonly<Record<string, string>>;
+  /** Called after each file, e.g. for a progress bar. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Converts many rule files for several targets: each rule is parsed and lowered once and
+ *  rendered for every target from the same IR. One result per rule document and target, in input
+ *  order; never throws for a bad rule. */
+export function convertAll(files: readonly RuleText[], options: ConvertAllOptions): ConversionResult[] {
+  const results: ConversionResult[] = [];
+  files.forEach((file, i) => {
+    for (const doc of compileSigma(file.text, file.path, options)) {
+      for (const target of options.targets) {
+        results.push(convertCompiled(doc, target, { pipelines: options.pipelines?.[target], format: options.formats?.[target] }));
+      }
+    }
+    options.onProgress?.(i + 1, files.length);
+  });
+  return results;
 }

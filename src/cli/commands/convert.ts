@@ -1,27 +1,35 @@
-// rulecast convert <files|dirs|globs...> -t <target> [-p <pipeline>]... [-f <format>] [-o <out>] [--json]
+// rulecast convert <files|dirs|globs...> -t <target>... [-p <pipeline>]... [-f <format>] [-o <out>] [--json]
 import { parseArgs } from 'node:util';
 import { join, relative, dirname, basename, extname, resolve } from 'node:path';
-import { loadPipeline } from '../../pipelines/load.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { isRulecastError } from '../../diagnostics/diagnostic.js';
 import { getTarget, listTargets } from '../../backends/registry.js';
+import type { ConvertOptions } from '../../backends/types.js';
+import { loadPipeline } from '../../pipelines/load.js';
 import { compileSigma, convertCompiled, type ConversionResult } from '../../index.js';
-import { expandInputs, isDirectory, readPlaceholders, readTextFile, writeFileAtomic } from '../files.js';
+import { expandInputs, isDirectory, readPlaceholders, readTextFile, writeFileAtomic, type InputFile } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
+import { progressBar, summaryTable } from '../progress.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
 
 export const convertHelp = `Usage: rulecast convert <files|folders|globs...> -t <target> [options]
 
-Converts Sigma rules into queries. Folders are searched for .yml/.yaml files.
+Converts Sigma rules into queries. Folders are searched for .yml/.yaml files. Each rule is parsed
+once and rendered for every target asked for.
 
 Options:
-  -t, --target <name>     target language: ${listTargets().map((t) => t.name).join(', ')} (repeatable)
+  -t, --target <name>     target language: ${listTargets().map((t) => t.name).join(', ')} (repeatable: -t kql -t spl)
   -p, --pipeline <name>   pipeline to apply instead of the target's default (repeatable, in order):
                           a built-in name, a pipeline file (.yml), or 'none' = field names as
-                          written, no table/index, the bare expression
-  -f, --format <name>     output format (default: 'default')
-  -o, --output <path>     write to this file, or into this existing folder (one file per rule)
+                          written, no table/index, the bare expression. Prefix with a target to
+                          scope it: -p kql:sentinel-asim -p spl:splunk-cim
+  -f, --format <name>     output format (default: 'default'); may be scoped like -p: -f kql:sentinel-rule
+  -o, --output <path>     write to this file, or into this existing folder: one file per rule and
+                          target, mirroring the input tree, named after the rule file with the
+                          target's extension. Files are written atomically.
+      --skip-unsupported  rules a target cannot express are skipped: listed in the summary, not
+                          printed as errors, and they do not make the exit status 1
       --json              print {"results": [...], "summary": {...}} instead of queries
       --placeholders <file>  values for |expand placeholders (YAML: name: [values])
   -h, --help              show this help
@@ -31,8 +39,30 @@ Exit status: 0 all rules converted, 1 some rules failed (the others are still co
 
 Examples:
   rulecast convert rules/ -t kql
+  rulecast convert rules/ -t kql -t spl -t eql -o out/
   rulecast convert 'rules/**/proc_creation_*.yml' -t spl -p none --json
-  rulecast convert rule.yml -t eql -o out.eql`;
+  rulecast convert rule.yml -t kql -p sentinel-asim -f sentinel-rule -o rule.yaml
+  rulecast convert rules/ -t spl -p my-pipeline.yml --skip-unsupported`;
+
+/** `kql:name` → scoped to kql; `name` → every target. */
+function scoped(values: readonly string[], targets: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>(targets.map((t) => [t, []]));
+  for (const v of values) {
+    const m = /^([a-z]+):(.+)$/.exec(v);
+    if (m && getTarget(m[1]!)) {
+      if (!out.has(m[1]!)) throw new UsageError(`'${v}' is scoped to target ${m[1]}, which is not asked for (-t ${m[1]})`);
+      out.get(m[1]!)!.push(m[2]!);
+    } else {
+      for (const t of targets) out.get(t)!.push(v);
+    }
+  }
+  return out;
+}
+
+/** A -p value is a pipeline file when it names a YAML file; otherwise a built-in pipeline. */
+function isPipelineFile(p: string): boolean {
+  return /\.ya?ml$/i.test(p) || p.includes('/') || p.includes('\\');
+}
 
 export function convertCommand(argv: string[], term: Terminal): number {
   const { values, positionals } = parseArgs({
@@ -41,9 +71,10 @@ export function convertCommand(argv: string[], term: Terminal): number {
     options: {
       target: { type: 'string', short: 't', multiple: true },
       pipeline: { type: 'string', short: 'p', multiple: true },
-      format: { type: 'string', short: 'f' },
+      format: { type: 'string', short: 'f', multiple: true },
       output: { type: 'string', short: 'o' },
       json: { type: 'boolean' },
+      'skip-unsupported': { type: 'boolean', short: 's' },
       help: { type: 'boolean', short: 'h' },
       placeholders: { type: 'string' },
     },
@@ -52,43 +83,67 @@ export function convertCommand(argv: string[], term: Terminal): number {
     write(term.out, convertHelp);
     return 0;
   }
-  const targets = values.target ?? [];
+  const targets = [...new Set(values.target ?? [])];
   if (targets.length === 0) throw new UsageError(`convert needs a target: -t ${listTargets().map((t) => t.name).join('|')}`);
   for (const t of targets) if (!getTarget(t)) throw new UsageError(`unknown target '${t}'; known targets: ${listTargets().map((x) => x.name).join(', ')}`);
   if (positionals.length === 0) throw new UsageError('convert needs at least one rule file, folder or glob');
-  const inputs = expandInputs(positionals);
-  const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
-  const pipelines = (values.pipeline ?? []).map((p) => (isPipelineFile(p) ? loadPipeline(readTextFile(p, resolve(p)).text, p) : p));
+
+  // Pipelines and formats per target, checked before any rule is read.
+  const loaded = new Map<string, ReturnType<typeof loadPipeline>>();
+  const pipelineNames = scoped(values.pipeline ?? [], targets);
+  const formatNames = scoped(values.format ?? [], targets);
+  const options = new Map<string, ConvertOptions>();
   for (const t of targets) {
     const target = getTarget(t)!;
-    for (const p of pipelines) {
-      if (typeof p === 'string' && !target.pipelines.includes(p)) throw new UsageError(`unknown pipeline '${p}' for target ${t}; pipelines: ${target.pipelines.join(', ')} or a pipeline file (.yml)`);
-    }
-    const format = values.format ?? 'default';
+    const pipelines = pipelineNames.get(t)!.map((p) => {
+      if (!isPipelineFile(p)) {
+        if (!target.pipelines.includes(p)) throw new UsageError(`unknown pipeline '${p}' for target ${t}; pipelines: ${target.pipelines.join(', ')} or a pipeline file (.yml)`);
+        return p;
+      }
+      let pipeline = loaded.get(p);
+      if (!pipeline) {
+        pipeline = loadPipeline(readTextFile(p, resolve(p)).text, p);
+        loaded.set(p, pipeline);
+      }
+      return pipeline;
+    });
+    const formats = formatNames.get(t)!;
+    if (formats.length > 1) throw new UsageError(`several formats for target ${t}: ${formats.join(', ')}`);
+    const format = formats[0] ?? 'default';
     if (!target.formats.includes(format)) throw new UsageError(`target ${t} has no output format '${format}'; formats: ${target.formats.join(', ')}`);
+    options.set(t, { pipelines, format });
   }
-  const options = { pipelines, format: values.format ?? 'default' };
+  const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
+  const inputs = expandInputs(positionals);
+  const skip = values['skip-unsupported'] === true;
 
+  const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
   const results: ConversionResult[] = [];
-  for (const file of inputs) {
-    let text: string;
+  inputs.forEach((file, i) => {
+    let text: string | undefined;
     try {
       text = readTextFile(file.path, file.absolute).text;
     } catch (err) {
       if (!isRulecastError(err)) throw err;
-      for (const target of targets) results.push({ path: file.path, index: 0, title: null, id: null, target, query: null, error: err.diagnostic, warnings: [] });
-      continue;
+      for (const target of targets) {
+        results.push({ path: file.path, index: 0, title: null, id: null, target, query: null, error: err.diagnostic, warnings: [], status: 'invalid' });
+      }
     }
-    const docs = compileSigma(text, file.path, { placeholders });
-    for (const doc of docs) for (const target of targets) results.push(convertCompiled(doc, target, options));
-  }
+    if (text !== undefined) {
+      for (const doc of compileSigma(text, file.path, { placeholders })) {
+        for (const target of targets) results.push(convertCompiled(doc, target, options.get(target)));
+      }
+    }
+    progress?.update(i + 1);
+  });
+  progress?.done();
 
-  const converted = results.filter((r) => r.query !== null).length;
-  const failed = results.length - converted;
+  if (values.output) writeOutputs(values.output, results, inputs);
 
-  if (values.output) {
-    writeOutputs(values.output, results, inputs);
-  }
+  const count = (status: ConversionResult['status'], target?: string) => results.filter((r) => r.status === status && (!target || r.target === target)).length;
+  const converted = count('converted');
+  const unsupported = count('unsupported');
+  const invalid = count('invalid');
   if (values.json) {
     const json = {
       results: results.map((r) => ({
@@ -98,9 +153,16 @@ export function convertCommand(argv: string[], term: Terminal): number {
         query: r.query,
         error: r.error ? jsonDiagnostic(r.error) : null,
         target: r.target,
+        status: r.status,
         warnings: r.warnings.map(jsonDiagnostic),
       })),
-      summary: { converted, failed },
+      summary: {
+        converted,
+        failed: unsupported + invalid,
+        unsupported,
+        invalid,
+        targets: Object.fromEntries(targets.map((t) => [t, { converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) }])),
+      },
     };
     write(term.out, JSON.stringify(json, null, 2));
   } else {
@@ -108,29 +170,33 @@ export function convertCommand(argv: string[], term: Terminal): number {
       const queries = results.filter((r) => r.query !== null).map((r) => r.query!.replace(/\n+$/, ''));
       if (queries.length) write(term.out, queries.join('\n\n'));
     }
-    for (const r of results) if (r.error) write(term.err, formatDiagnostic(r.error, { color: term.color }));
-    write(term.err, `rulecast: ${converted} converted, ${failed} failed`);
+    // An invalid rule is reported once, whatever the number of targets.
+    const reported = new Set<string>();
+    for (const r of results) {
+      if (!r.error || (skip && r.status === 'unsupported')) continue;
+      const key = r.status === 'invalid' ? `${r.path}#${r.index}` : `${r.path}#${r.index}#${r.target}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      write(term.err, formatDiagnostic(r.error, { color: term.color }) + (r.status === 'unsupported' && targets.length > 1 ? `\n  = note: target ${r.target}` : ''));
+    }
+    write(term.err, summaryTable(targets.map((t) => ({ target: t, converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) })), skip, term.color));
   }
-  return failed > 0 ? 1 : 0;
-}
-
-/** A -p value is a pipeline file when it names a YAML file; otherwise a built-in pipeline. */
-function isPipelineFile(p: string): boolean {
-  return /\.ya?ml$/i.test(p) || p.includes('/') || p.includes('\\');
+  return invalid > 0 || (unsupported > 0 && !skip) ? 1 : 0;
 }
 
 /** -o names a file (all queries in it) or an existing folder (one file per rule and target,
  *  mirroring the input tree, named after the rule file with the target's extension). */
-function writeOutputs(output: string, results: ConversionResult[], inputs: ReturnType<typeof expandInputs>): void {
+function writeOutputs(output: string, results: ConversionResult[], inputs: readonly InputFile[]): void {
   const ok = results.filter((r) => r.query !== null);
   if (!isDirectory(output)) {
     writeFileAtomic(output, ok.map((r) => r.query!.replace(/\n+$/, '')).join('\n\n') + (ok.length ? '\n' : ''));
     return;
   }
+  const byPath = new Map(inputs.map((i) => [i.path, i]));
   const docsPerFile = new Map<string, number>();
   for (const r of results) docsPerFile.set(r.path, Math.max(docsPerFile.get(r.path) ?? 0, r.index + 1));
   for (const r of ok) {
-    const input = inputs.find((i) => i.path === r.path);
+    const input = byPath.get(r.path);
     const rel = input ? relative(input.base, input.absolute) : basename(r.path);
     const stem = basename(rel, extname(rel));
     const suffix = (docsPerFile.get(r.path) ?? 1) > 1 ? `.${r.index}` : '';

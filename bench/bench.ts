@@ -1,0 +1,118 @@
+// npm run bench: converts the whole public Sigma corpus to all three targets (default pipelines)
+// and compares with the floor, reading + YAML-parsing the same files with js-yaml. Each mode runs
+// in its own process, several times; the medians are printed. Figures, never assertions.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fg from 'fast-glob';
+import { loadAll, YAML11_SCHEMA } from 'js-yaml';
+import { SourceFile } from '../src/diagnostics/source.js';
+import { parseYaml } from '../src/parse/yaml.js';
+import { loadYamlDocuments } from '../src/rule/load.js';
+import { tryLower } from '../src/lower/index.js';
+import { convertQuery } from '../src/index.js';
+import { listTargets } from '../src/backends/registry.js';
+import { isRulecastError } from '../src/diagnostics/diagnostic.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectRoot = join(here, '..', '..');
+
+function corpusDir(): string {
+  const candidates = [process.env.RULECAST_CORPUS, join(projectRoot, '..', 'shared', 'corpus', 'sigma', 'rules'), '/work/shared/corpus/sigma/rules'];
+  const found = candidates.find((c) => c && existsSync(c));
+  if (!found) throw new Error('set RULECAST_CORPUS to a folder of Sigma rules');
+  return found;
+}
+
+interface Sample {
+  mode: string;
+  files: number;
+  rules: number;
+  totalMs: number;
+  readMs: number;
+  yamlMs: number;
+  restMs: number;
+  converted: Record<string, number>;
+  maxRssMb: number;
+}
+
+function child(mode: string): Sample {
+  const dir = corpusDir();
+  const files = fg.sync('**/*.{yml,yaml}', { cwd: dir, absolute: true }).sort();
+  const t0 = performance.now();
+  let readMs = 0;
+  let yamlMs = 0;
+  let rules = 0;
+  const converted: Record<string, number> = {};
+  const targets = listTargets().map((t) => t.name);
+  for (const f of files) {
+    const r0 = performance.now();
+    const text = readFileSync(f, 'utf8');
+    const r1 = performance.now();
+    readMs += r1 - r0;
+    if (mode === 'yaml') {
+      rules += loadAll(text, { schema: YAML11_SCHEMA }).length;
+      yamlMs += performance.now() - r1;
+      continue;
+    }
+    const source = new SourceFile(f, text);
+    let docs;
+    try {
+      docs = parseYaml(source);
+    } catch (err) {
+      if (isRulecastError(err)) continue;
+      throw err;
+    }
+    yamlMs += performance.now() - r1;
+    for (const loaded of loadYamlDocuments(source, docs)) {
+      rules++;
+      if (!loaded.document) continue;
+      const { query } = tryLower(loaded.document);
+      if (!query) continue;
+      for (const t of targets) {
+        try {
+          convertQuery(query, t);
+          converted[t] = (converted[t] ?? 0) + 1;
+        } catch (err) {
+          if (!isRulecastError(err)) throw err;
+        }
+      }
+    }
+  }
+  const totalMs = performance.now() - t0;
+  return { mode, files: files.length, rules, totalMs, readMs, yamlMs, restMs: totalMs - readMs - yamlMs, converted, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function main(): void {
+  const mode = process.argv[2];
+  if (mode === '--child') {
+    process.stdout.write(JSON.stringify(child(process.argv[3]!)));
+    return;
+  }
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const run = (m: string): Sample[] =>
+    Array.from({ length: runs }, () => {
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', m], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return JSON.parse(r.stdout) as Sample;
+    });
+  console.log(`rulecast bench: ${corpusDir()}, ${runs} runs per mode (medians)`);
+  const floor = run('yaml');
+  const full = run('convert');
+  const f = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k] as number));
+  const floorMs = f(floor, 'totalMs');
+  const fullMs = f(full, 'totalMs');
+  console.log(`floor  (read + js-yaml parse):  ${floorMs.toFixed(0)} ms  (read ${f(floor, 'readMs').toFixed(0)} ms, YAML ${f(floor, 'yamlMs').toFixed(0)} ms), peak RSS ${f(floor, 'maxRssMb').toFixed(0)} MB`);
+  console.log(`rulecast (${listTargets().map((t) => t.name).join(' + ')}): ${fullMs.toFixed(0)} ms  (read ${f(full, 'readMs').toFixed(0)} ms, YAML ${f(full, 'yamlMs').toFixed(0)} ms, the rest ${f(full, 'restMs').toFixed(0)} ms), peak RSS ${f(full, 'maxRssMb').toFixed(0)} MB`);
+  const rules = full[0]!.rules;
+  console.log(`rules: ${rules}; ${((rules / fullMs) * 1000).toFixed(0)} rules/s; converted per target: ${JSON.stringify(full[0]!.converted)}`);
+  console.log(`ratio to the floor: ${(fullMs / floorMs).toFixed(2)}x (target: at most 1.5x); peak RSS target: under 300 MB`);
+}
+
+main();

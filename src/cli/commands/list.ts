@@ -1,0 +1,51 @@
+// rulecast list targets|pipelines|formats [target] [--json]
+import { parseArgs } from 'node:util';
+import { getTarget, listTargets } from '../../backends/registry.js';
+import { getBuiltinPipeline } from '../../pipelines/load.js';
+import { write, type Terminal } from '../terminal.js';
+import { UsageError } from '../usage.js';
+
+export const listHelp = `Usage: rulecast list targets|pipelines|formats [<target>] [--json]
+
+Lists what convert can do: the targets, the built-in pipelines of each target (the default one
+marked), and the output formats of each target.
+
+Examples:
+  rulecast list targets
+  rulecast list pipelines kql
+  rulecast list formats --json`;
+
+export function listCommand(argv: string[], term: Terminal): number {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    write(term.out, listHelp);
+    return 0;
+  }
+  const [what, targetName] = positionals;
+  if (!what || !['targets', 'pipelines', 'formats'].includes(what)) throw new UsageError('list needs one of: targets, pipelines, formats');
+  if (targetName && !getTarget(targetName)) throw new UsageError(`unknown target '${targetName}'`);
+  const targets = targetName ? [getTarget(targetName)!] : listTargets();
+  if (what === 'targets') {
+    const rows = targets.map((t) => ({ name: t.name, description: t.description, defaultPipeline: t.defaultPipeline, extension: t.extension }));
+    if (values.json) write(term.out, JSON.stringify({ targets: rows }, null, 2));
+    else for (const r of rows) write(term.out, `${r.name.padEnd(6)} ${r.description} (default pipeline: ${r.defaultPipeline})`);
+    return 0;
+  }
+  if (what === 'pipelines') {
+    const rows = targets.flatMap((t) =>
+      t.pipelines.map((p) => ({
+        target: t.name,
+        name: p,
+        default: p === t.defaultPipeline,
+        description: p === 'none' ? 'no mapping, no layout: field names as written, the bare expression' : getBuiltinPipeline(p).description,
+      })),
+    );
+    if (values.json) write(term.out, JSON.stringify({ pipelines: rows }, null, 2));
+    else for (const r of rows) write(term.out, `${r.target.padEnd(4)} ${r.name.padEnd(16)} ${r.default ? '(default) ' : ''}${r.description}`);
+    return 0;
+  }
+  const rows = targets.flatMap((t) => t.formats.map((f) => ({ target: t.name, name: f })));
+  if (values.json) write(term.out, JSON.stringify({ formats: rows }, null, 2));
+  else for (const r of rows) write(term.out, `${r.target.padEnd(4)} ${r.name}`);
+  return 0;
+}
