@@ -70,9 +70,35 @@ export function irKey(expr: Expr): string {
       or: (n) => `|(${n.args.map(irKey).join(',')})`,
       not: (n) => `!(${irKey(n.arg)})`,
       const: (n) => String(n.value),
-      pred: (p) => JSON.stringify(predToJson(p)),
+      pred: predKey,
     });
     keys.set(expr, key);
   }
   return key;
+}
+
+/** A predicate's key without building its JSON form (this runs for every predicate of every rule). */
+function predKey(p: Pred): string {
+  let value: string;
+  switch (p.op) {
+    case 'wildcard':
+      value = patternToSigma(p.value);
+      break;
+    case 're':
+      value = `${p.value.flags.m ? 'm' : ''}${p.value.flags.s ? 's' : ''}/${p.value.pattern}`;
+      break;
+    case 'cidr':
+      value = p.value.network;
+      break;
+    case 'fieldref':
+      value = `${p.value.match}:${p.value.field}`;
+      break;
+    case 'exists':
+    case 'null':
+      value = '';
+      break;
+    default:
+      value = `${typeof p.value}:${String(p.value)}`;
+  }
+  return `${p.op}\u0000${p.field ?? '\u0001'}\u0000${p.cased ? 1 : 0}\u0000${p.op === 'eq' && p.timePart ? p.timePart : ''}\u0000${value}`;
 }
