@@ -114,6 +114,8 @@ export interface EqlCategory extends EqlNodeBase {
   readonly type: 'category';
   readonly kind: 'any' | 'identifier' | 'string';
   readonly name: string | null;
+  /** The string literal, when the category is written as one. */
+  readonly literal?: EqlString;
 }
 
 export interface EqlPipe extends EqlNodeBase {

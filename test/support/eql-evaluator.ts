@@ -15,20 +15,23 @@
 //    event's `event.category` (or opts.categoryField) must hold the category exactly (a term
 //    query: case-sensitive); a list matches when one element does. opts.ignoreCategory skips it.
 // 2. Missing values. A field that is absent, null or an empty list is null [syntax "Optional
-//    fields": a missing optional field "is replaced with null"]. `?field` and `field` evaluate the
+//    fields": for a field that does not exist "the query replaces it with null"]. `?field` and `field` evaluate the
 //    same here: without an index mapping the evaluator cannot reproduce the error Elasticsearch
 //    raises for a non-optional field that no index maps.
 // 3. Null logic (default opts.logic = 'kleene'). A comparison or match with null is null; `not
 //    null` is null; `and`/`or` are Kleene's; the event is selected only when the condition is
 //    true. `x == null` is true when x is missing or null and `x != null` when it is present [syntax
 //    "Check if a field exists"; the optimizer turns both into IsNull/IsNotNull]. So
-//    `not x : "a"` does NOT select an event without x. This is the documented design (the
-//    "optional fields" example `network where null != null` "matches no events", Endgame EQL's
-//    SQL-consistent null handling that Elasticsearch EQL follows).
+//    `not x : "a"` does NOT select an event without x. This is the documented design: the
+//    "optional fields" example `network where null != null` "matches no events", and the
+//    SQL-consistent null handling of Elasticsearch SQL, which Endgame EQL adopted too
+//    (endgameinc/eql pull request 17: "backport that handling to Python EQL").
 //    CAUTION: Elasticsearch 8 translates `not`/`!=` over a field into a Lucene `bool.must_not`
-//    query (ql ExpressionTranslators.Nots / BinaryComparisons -> NotQuery), which DOES match
-//    documents without the field; only script-translated predicates are null-safe, and the
-//    optimizer rewrites `not (x > 1)` to `x <= 1`. opts.logic = 'lucene' evaluates that
+//    query (ql ExpressionTranslators.Nots / BinaryComparisons -> NotQuery; see the test
+//    `functionEqualsFalse` in eql/src/test/resources/queryfolder_tests.txt, where
+//    `cidrMatch(...) == false` becomes must_not terms), which DOES match documents without the
+//    field; only script-translated predicates are null-safe, and the optimizer rewrites
+//    `not (x > 1)` to `x <= 1`. opts.logic = 'lucene' evaluates that
 //    two-valued reading (a predicate on a missing field is false, `not` is plain negation). A
 //    query whose verdict differs between the two modes depends on this ambiguity: the backend
 //    should guard negations so that both modes agree (for example `(?x == null or not x : "a")`).
@@ -91,11 +94,13 @@ type Scalar = string | number | boolean;
 type Value = Scalar | null;
 type Truth = boolean | null;
 
-/** Whether the query selects the event. */
+/** Whether the query selects the event. The condition is evaluated even when the category does
+ *  not match, so that a query Elasticsearch would reject fails on every event, not on some. */
 export function evaluateEql(query: EqlQuery, event: EqlEvent, opts: EqlEvaluateOptions = {}): boolean {
+  const condition = evaluateEqlCondition(query, event, opts);
   if (query.pipes.some((p) => p.count === 0)) return false;
   if (!opts.ignoreCategory && !categoryMatches(query, event, opts.categoryField ?? 'event.category')) return false;
-  return evaluateEqlCondition(query, event, opts) === true;
+  return condition === true;
 }
 
 /** The three-valued result of the condition alone (no category, no pipes). */

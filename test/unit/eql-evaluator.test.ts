@@ -59,6 +59,10 @@ describe('EQL evaluator: event category', () => {
     assert.equal(selects('process where x == 1', { x: 1 }), false);
   });
 
+  it('evaluates the condition of events of other categories too, so errors do not depend on the event', () => {
+    assert.throws(() => selects('process where x regex "(a"', { event: { category: 'file' } }), /Elasticsearch would reject this regular expression/);
+  });
+
   it('still needs the condition to be true', () => {
     assert.equal(selects('process where x == 1', { event: { category: 'process' }, x: 2 }), false);
   });

@@ -187,6 +187,38 @@ describe('EQL grammar: rejected queries point at the problem', () => {
   });
 });
 
+describe('EQL grammar on queries pySigma emits (shared/research/sigma-landscape.md, 2.3)', () => {
+  const accepted = [
+    'any where fieldA:"valueA" and fieldB==""',
+    'any where (OriginalFileName:"Cmd.exe" or Image:"*\\\\cmd.exe") and (CommandLine like~ ("*<*", "*>*"))',
+    'any where FieldA:"*valueA" and ?FieldB != null and (not FieldB=="")',
+    'any where process.executable like~ ("*valueA\\\\*", "*valueB*")',
+    'any where fieldname like~ ("-param-name", "/param-name", "–param-name", "—param-name", "―param-name")',
+    'any where `field name`:"value"',
+    'any where cidrMatch(destination.ip, "fe80::/10")',
+  ];
+  for (const query of accepted) {
+    it(`accepts ${query}`, () => {
+      assert.equal(parseEql(query).type, 'query');
+    });
+  }
+
+  // The defects the research observed, each caught with its position.
+  const rejected: [string, number, string][] = [
+    ['any where CommandLine regex~ "(?i)foo\\d+"bar"', 37, "'\\d' is not an escape sequence"],
+    ['any where CommandLine:"*/tn \\**"', 28, "'\\*' is not an escape sequence"],
+    ['any where "mimikatz" or "sekurlsa::"', 10, 'a string is not a condition'],
+    ['any where winlog.event_data.cs-uri-query:"a"', 10, 'backquote a field name'],
+  ];
+  for (const [query, offset, message] of rejected) {
+    it(`rejects ${query}`, () => {
+      const err = thrown(() => parseEql(query));
+      assert.ok(err.message.includes(message), err.message);
+      assert.equal(err.diagnostic.span?.start, offset);
+    });
+  }
+});
+
 describe('EQL strings decode as Elasticsearch decodes them', () => {
   // [literal as written in a query, decoded value]
   const vectors: [string, string][] = [
