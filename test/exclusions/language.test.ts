@@ -3,7 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../src/diagnostics/format.js';
 import { isRulecastError } from '../../src/diagnostics/diagnostic.js';
+import { and, not, or, pred, TRUE } from '../../src/ir/build.js';
 import { dumpIr } from '../../src/ir/dump.js';
+import { evaluate } from '../../src/ir/evaluate.js';
+import type { Expr } from '../../src/ir/types.js';
 import { compileExclusion } from '../../src/lower/exclusion.js';
 import { printExclusion } from '../../src/exclusions/print.js';
 import { expectGolden } from '../support/golden.js';
@@ -150,4 +153,92 @@ describe('exclusion language: errors with code frames', () => {
       expectGolden(join(dir, 'error.txt'), `${formatted.join('\n\n')}\n`);
     });
   }
+});
+
+describe('exclusion language: meaning on events (through the evaluator)', () => {
+  const table: [string, Record<string, unknown>, boolean][] = [
+    ['f != "a"', {}, true], // a missing field satisfies !=
+    ['f != "a"', { f: 'A' }, false], // case-insensitive
+    ['f !=_cs "a"', { f: 'A' }, true],
+    ['f == "ABC"', { f: 'abc' }, true],
+    ['f ==_cs "ABC"', { f: 'abc' }, false],
+    ['f contains "a*"', { f: 'xa*y' }, true], // a star is literal
+    ['f contains "a*"', { f: 'xaby' }, false],
+    ['f startswith "C:\\\\Tools"', { f: 'c:\\tools\\nbtscan.exe' }, true],
+    ['f endswith_cs ".EXE"', { f: 'a.exe' }, false],
+    ['f matches "^nbt.*\\\\.exe$"', { f: 'NBTSCAN.EXE' }, true], // case-insensitive by default
+    ['f matches_cs "^nbt"', { f: 'NBTSCAN.EXE' }, false],
+    ['f in ("a", "b")', { f: 'B' }, true],
+    ['f in_cs ("a", "b")', { f: 'B' }, false],
+    ['f exists', { f: null }, true],
+    ['NOT f exists', {}, true],
+    ['n == 4688', { n: '4688' }, true],
+    ['n == 4688', { n: 4688 }, true],
+    ['n contains 46', { n: 4688 }, true],
+    ['process.parent.name == "cmd.exe"', { process: { parent: { name: 'CMD.EXE' } } }, true], // nested ECS events
+    ['process.args contains "scan" OR "discovery"', { 'process.args': '-r discovery' }, true],
+    ['process.args contains "scan" AND "discovery"', { 'process.args': '-r discovery' }, false],
+  ];
+  for (const [filter, event, expected] of table) {
+    it(`${filter} on ${JSON.stringify(event)} → ${expected}`, () => {
+      assert.equal(evaluate(compileExclusion(filter).expr, event), expected);
+    });
+  }
+});
+
+describe('exclusion language: printing', () => {
+  it('refuses what the language cannot say, naming it', () => {
+    const cases: [Expr, RegExp][] = [
+      [pred({ op: 'wildcard', field: 'f', value: { parts: ['a', { wildcard: '*' }, 'b'] } }), /a wildcard pattern cannot be written/],
+      [pred({ op: 'contains', field: null, value: 'x' }), /a keyword \(a value searched in every field\) cannot be written/],
+      [pred({ op: 'eq', field: 'Service Name', value: 'x' }), /the field name 'Service Name' cannot be written/],
+      [pred({ op: 'eq', field: 'not', value: 'x' }), /the field name 'not' cannot be written/],
+      [pred({ op: 're', field: 'f', value: { pattern: 'a', flags: { m: true, s: false } } }), /m or s flag/],
+      [pred({ op: 'null', field: 'f' }), /a null test/],
+      [pred({ op: 'eq', field: 'f', value: true }), /the boolean true/],
+      [and(pred({ op: 'exists', field: 'f' }), TRUE), /the constant true/],
+    ];
+    for (const [expr, message] of cases) {
+      assert.throws(() => printExclusion(expr), (err: unknown) => isRulecastError(err) && err.code === 'unprintable-exclusion' && message.test(err.message));
+    }
+  });
+
+  it('round-trips 500 random expressions: IR → text → IR', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)]!;
+    const chars = ['a', 'Z', ' ', '"', "'", '\\', '\n', '\t', '\r', '\u0001', '\u007f', 'é', '😀', '\ud800', '*', '?', '(', ')', ',', '\u2028', 'AND', 'or'];
+    const str = () => Array.from({ length: rand(5) }, () => pick(chars)).join('');
+    const fields = ['f', 'process.name', 'process.parent.name', 'user.name', 'Image', '_x-1.y_2', 'ANDroid', 'notes.a'];
+    const leaf = (): Expr => {
+      const field = pick(fields);
+      const cased = rand(3) === 0;
+      switch (rand(6)) {
+        case 0:
+          return pred({ op: 'eq', field, value: rand(2) ? str() : pick([0, -1, 2.5, 1e21, 1e-7, 4688, -0.001]), cased });
+        case 1:
+          return pred({ op: 'exists', field });
+        case 2:
+          return pred({ op: 're', field, value: { pattern: pick(['a.*b', '^x$', '\\d+', '(?i)q', 'a"b\\\\c']), flags: { m: false, s: false } }, cased });
+        default:
+          return pred({ op: pick(['contains', 'startswith', 'endswith'] as const), field, value: str(), cased });
+      }
+    };
+    const gen = (depth: number): Expr => {
+      if (depth === 0 || rand(3) === 0) return rand(4) === 0 ? not(leaf()) : leaf();
+      const args = Array.from({ length: 2 + rand(3) }, () => gen(depth - 1));
+      const node = rand(2) ? and(...args) : or(...args);
+      return rand(4) === 0 ? not(node) : node;
+    };
+    for (let i = 0; i < 500; i++) {
+      const expr = gen(4);
+      const text = printExclusion(expr);
+      const again = compileExclusion(text, 'printed.txt');
+      assert.equal(dumpIr(again.expr), dumpIr(expr), text);
+      assert.deepEqual(again.diagnostics, [], text);
+    }
+  });
 });
