@@ -32,7 +32,10 @@
 // `startswith d` iff d is a prefix of P, a negated `endswith d` iff d is a suffix of Q, and a
 // negated eq never is (with no positive eq): the construction avoids every negated literal that
 // can be avoided, all at once. A positive eq fixes the value (up to case when case-insensitive);
-// it is then checked against every literal. Case-insensitive literals are decided on the
+// it is then checked against every literal. A positive number (read as the evaluator reads
+// event text: "5", " 5", "5.0", "0x5" all equal 5) is exact against other numbers and against a
+// string equality; with contains/startswith/endswith on the same field its usual spellings are
+// tried, else `unknown`. A positive boolean is "true"/"false" in any case. Case-insensitive literals are decided on the
 // lowercased value; case-sensitive ones on the value itself. When both kinds meet on one field,
 // a case-sensitive equality still fixes the value exactly; otherwise two exact sub-problems (the
 // case-sensitive literals alone, the rest alone) can prove unsatisfiability and candidate values
@@ -43,7 +46,8 @@
 // outside the fragment. They never make an answer wrong: a conjunct whose analysable literals are
 // already contradictory is unsatisfiable (a positive literal of any kind also needs the field
 // present with a non-null value), and a conjunct for which a candidate witness passes the
-// evaluator is satisfiable. Everything else is `unknown`, with the predicate named.
+// evaluator is satisfiable (for keywords, a witness may get one more field, `keywords`, holding
+// the keyword values). Everything else is `unknown`, with the predicate named.
 import { evaluate, type Event } from '../ir/evaluate.js';
 import type { Expr, Pred } from '../ir/types.js';
 import { describeLiteral, outsideFragment, type Literal } from './describe.js';
