@@ -3,6 +3,7 @@
 import { RulecastError } from '../diagnostics/diagnostic.js';
 import { parse as parseGenerated } from '../generated/exclusion-filter.js';
 import { embeddedSpan, type EmbeddedText } from './embedded.js';
+import { checkNesting } from './nesting.js';
 import { peggyToRulecastError } from './peggy-error.js';
 
 /** A token as written, with its offsets in the filter text. */
@@ -55,6 +56,7 @@ interface PeggyError {
  *  are RulecastErrors pointing at the column in the enclosing file: `unterminated-string`,
  *  `invalid-escape`, `unquoted-value`, `empty-filter`, else `exclusion-syntax`. */
 export function parseExclusionFilter(embedded: EmbeddedText): FilterNode {
+  checkNesting(embedded, 'filter-too-deep', 'exclusion filter', true);
   try {
     return parseGenerated(embedded.text, {}) as FilterNode;
   } catch (err) {
