@@ -1,5 +1,6 @@
 // The Elasticsearch EQL target: the dialect table (dialect.ts), three-valued-logic guards, the query
 // head (event category), and the values the output templates (templates/eql/*.hbs) lay out.
+import { isRulecastError, RulecastError } from '../../diagnostics/diagnostic.js';
 import { and, not, or, pred, TRUE } from '../../ir/build.js';
 import { irKey } from '../../ir/dump.js';
 import { simplify } from '../../ir/passes.js';
@@ -101,9 +102,22 @@ export function renderEqlExpression(expr: Expr): string {
   return renderExpr(prepareExpr(expr), eqlDialect);
 }
 
-function renderBranch(branch: Branch, _mapped: MappedQuery, options: RenderOptions): string {
+/** Errors about the rule as a whole (a keyword) name the rule too. */
+function inRule<T>(mapped: MappedQuery, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isRulecastError(err) && err.code === 'unsupported-keyword') {
+      const d = err.diagnostic;
+      throw new RulecastError(d.code, `rule '${mapped.query.meta.title}': ${d.message}`, d.span, d.notes);
+    }
+    throw err;
+  }
+}
+
+function renderBranch(branch: Branch, mapped: MappedQuery, options: RenderOptions): string {
   const head = options.bare ? 'any' : categoryHead(branch.source);
-  return `${head} where ${renderEqlExpression(branch.expr)}`;
+  return inRule(mapped, () => `${head} where ${renderEqlExpression(branch.expr)}`);
 }
 
 /**
@@ -174,7 +188,7 @@ export const eqlTarget: Target = makeTarget({
     const indexes = [mapped.layout.index, ...mapped.branches.map((b) => b.layout.index)].filter((x) => x !== undefined).flatMap((x) => (Array.isArray(x) ? x : [x])).map(String);
     const index = indexes.length ? [...new Set(indexes)] : DEFAULT_INDEX;
     return {
-      eql: unionQuery(mapped.branches, options.bare),
+      eql: inRule(mapped, () => unionQuery(mapped.branches, options.bare)),
       index,
       severity: level?.severity ?? 'medium',
       riskScore: level?.risk ?? 47,
