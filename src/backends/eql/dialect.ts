@@ -111,9 +111,9 @@ function formOf(p: Pred): Form {
       if (typeof p.value === 'number') return { kind: 'number', value: p.value };
       return { kind: 'other', text: `${eqlField(field, p.span)} == ${String(p.value)}` };
     case 're': {
-      // RE2 must accept the pattern (it is what rulecast's semantics are defined by).
-      compileRegex(p);
       const r = sigmaRegexToLucene(p.value.pattern, { i: !p.cased, m: p.value.flags.m, s: p.value.flags.s }, p.span);
+      // RE2 must accept the pattern too: rulecast's semantics of |re are RE2's.
+      compileRegex(p);
       return { kind: 'regex', value: r.source, ci: r.caseInsensitive };
     }
     case 'has': {
@@ -151,17 +151,17 @@ function writeOne(field: string, f: Form, p: Pred): string {
   const name = eqlField(field, p.span);
   switch (f.kind) {
     case 'colon':
-      return `${name} : ${eqlString(f.value)}`;
+      return `${name} : ${eqlString(f.value, p.span)}`;
     case 'eq':
-      return `${name} == ${eqlString(f.value)}`;
+      return `${name} == ${eqlString(f.value, p.span)}`;
     case 'like':
-      return `${name} like ${eqlString(f.value)}`;
+      return `${name} like ${eqlString(f.value, p.span)}`;
     case 'regex':
-      return `${name} ${f.ci ? 'regex~' : 'regex'} ${eqlString(f.value)}`;
+      return `${name} ${f.ci ? 'regex~' : 'regex'} ${eqlString(f.value, p.span)}`;
     case 'number':
       return `${name} == ${eqlNumber(f.value, p.span)}`;
     case 'cidr':
-      return `cidrMatch(${name}, ${eqlString(f.value)})`;
+      return `cidrMatch(${name}, ${eqlString(f.value, p.span)})`;
     case 'other':
       return f.text;
   }
@@ -188,7 +188,7 @@ function keyedList(preds: readonly Pred[]): string | undefined {
   const field = eqlField(fieldOf(p0), p0.span);
   const forms = preds.map(formOf);
   const values = (fn: (f: Form) => string) => forms.map(fn).join(', ');
-  const str = (f: Form) => eqlString((f as { value: string }).value);
+  const str = (f: Form) => eqlString((f as { value: string }).value, p0.span);
   const f0 = forms[0]!;
   switch (f0.kind) {
     case 'colon':

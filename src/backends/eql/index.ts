@@ -73,11 +73,38 @@ function hoistGuards(expr: Expr): Expr {
     and: (n) => simplify(and(...n.args.map(hoistGuards))),
     or: (n) => {
       const args = n.args.map(hoistGuards);
+      // Guards shared by every branch come out in front of the `or`; branches that share the same
+      // guards are grouped under them (a or b) where the first of them stood.
       const sets = args.map((a) => new Set(guardsOf(a).map(irKey)));
       const common = guardsOf(args[0]!).filter((g) => sets.every((s) => s.has(irKey(g))));
-      if (common.length === 0 || args.length < 2) return simplify(or(...args));
-      const keys = new Set(common.map(irKey));
-      return simplify(and(...common, or(...args.map((a) => withoutGuards(a, keys)))));
+      if (common.length > 0 && args.length > 1) {
+        const keys = new Set(common.map(irKey));
+        return simplify(and(...common, hoistGuards(or(...args.map((a) => withoutGuards(a, keys))))));
+      }
+      const groups = new Map<string, Expr[]>();
+      const order: (Expr | string)[] = [];
+      args.forEach((a, i) => {
+        const key = [...sets[i]!].sort().join('\u0000');
+        if (key === '') return void order.push(a);
+        const g = groups.get(key);
+        if (g) g.push(a);
+        else {
+          groups.set(key, [a]);
+          order.push(key);
+        }
+      });
+      return simplify(
+        or(
+          ...order.map((x) => {
+            if (typeof x !== 'string') return x;
+            const members = groups.get(x)!;
+            if (members.length === 1) return members[0]!;
+            const guards = guardsOf(members[0]!);
+            const keys = new Set(guards.map(irKey));
+            return and(...guards, or(...members.map((a) => withoutGuards(a, keys))));
+          }),
+        ),
+      );
     },
     not: (n) => {
       const arg = hoistGuards(n.arg);

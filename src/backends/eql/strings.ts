@@ -11,12 +11,16 @@ import { RulecastError } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/source.js';
 
 /** Characters written as `\u{…}` in a regular string, and that keep a value out of a raw string:
- *  C0/C1 controls, DEL, line/paragraph separators, the byte-order mark, lone surrogates. */
-const unsafe = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+ *  C0/C1 controls, DEL, line/paragraph separators, the byte-order mark. */
+const unsafe = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 const unsafeGlobal = new RegExp(unsafe.source, 'g');
 
-/** An EQL string literal whose decoded value is exactly `value`. */
-export function eqlString(value: string): string {
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** An EQL string literal whose decoded value is exactly `value`. A lone surrogate (not a Unicode
+ *  character) cannot be written: Elasticsearch refuses `\u{d800}`. */
+export function eqlString(value: string, span?: Span): string {
+  if (loneSurrogate.test(value)) throw new RulecastError('unsupported-value', `the value ${JSON.stringify(value)} holds a lone UTF-16 surrogate, which an EQL string cannot hold`, span);
   if (value.includes('\\') && !value.includes('"') && !unsafe.test(value)) return `"""${value}"""`;
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(unsafeGlobal, (c) => {
     switch (c) {
