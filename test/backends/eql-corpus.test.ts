@@ -10,6 +10,7 @@ import { corpus } from '../corpus.test.js';
 const allowed: Record<string, readonly string[]> = {
   none: ['unsupported-keyword', 'unsupported-fieldref', 'unsupported-regex', 'unsupported-modifier'],
   'ecs-windows': ['unsupported-keyword', 'unsupported-fieldref', 'unsupported-regex', 'unsupported-modifier', 'unsupported-logsource', 'unsupported-field', 'lossy-mapping'],
+  'ecs-linux': ['unsupported-keyword', 'unsupported-fieldref', 'unsupported-regex', 'unsupported-modifier', 'unsupported-logsource', 'unsupported-field', 'unmapped-field', 'lossy-mapping'],
 };
 
 /** The query line(s) of an output (the default template may put a comment before it). */

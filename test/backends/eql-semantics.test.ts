@@ -268,11 +268,13 @@ function bare(doc: CompiledDocument): { expr: Expr; query: string } | undefined 
   }
 }
 
-/** Every branch of the rule through the default pipeline: the mapped IR (the pipeline's added
+/** Every branch of the rule through its ECS pipeline (ecs-linux for Linux rules, else the default
+ *  ecs-windows): the mapped IR (the pipeline's added
  *  conditions included) and its query. */
 function mapped(doc: CompiledDocument): { expr: Expr; query: string }[] {
   try {
-    return applyPipelines(doc.query!, [getBuiltinPipeline('ecs-windows')]).branches.map((b) => ({ expr: b.expr, query: `any where ${renderEqlExpression(b.expr)}` }));
+    const pipeline = doc.query!.logsources[0]?.product === 'linux' ? 'ecs-linux' : 'ecs-windows';
+    return applyPipelines(doc.query!, [getBuiltinPipeline(pipeline)]).branches.map((b) => ({ expr: b.expr, query: `any where ${renderEqlExpression(b.expr)}` }));
   } catch (err) {
     if (isRulecastError(err)) return [];
     throw err;
@@ -305,7 +307,7 @@ describe('EQL semantics: IR evaluator and EQL evaluator agree', () => {
     for (const logic of ['kleene', 'lucene'] as const) assert.equal(evaluateEql(parseEql(query), event, { logic }), true);
   });
 
-  it('a sample of the corpus, -p none and ecs-windows', function () {
+  it('a sample of the corpus, -p none and the ECS pipelines', function () {
     this.timeout(600_000);
     const docs = corpus().filter((d) => d.query);
     // Every 7th rule: a few hundred rules across all log sources.
