@@ -10,9 +10,11 @@
 // fields under `not` are the three-valued trap. The EQL evaluator runs in both of its readings of
 // Elasticsearch's null handling ('kleene' and 'lucene'); the backend's guards make them agree.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { compileSigma, evaluate } from '../../src/index.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import fg from 'fast-glob';
+import { load } from 'js-yaml';
+import { compileSigma, evaluate, readEvents } from '../../src/index.js';
 import type { CompiledDocument } from '../../src/index.js';
 import { isRulecastError } from '../../src/diagnostics/diagnostic.js';
 import { applyPipelines } from '../../src/pipelines/apply.js';
@@ -25,7 +27,7 @@ import { parseCidr } from '../../src/ir/ip.js';
 import { parseEql } from '../../src/verify/eql.js';
 import { evaluateEql } from '../support/eql-evaluator.js';
 import { goldenCases } from '../support/golden.js';
-import { testData } from '../support/paths.js';
+import { sharedRoot, testData } from '../support/paths.js';
 import { corpus } from '../corpus.test.js';
 
 type Event = Record<string, unknown>;
@@ -305,6 +307,36 @@ describe('EQL semantics: IR evaluator and EQL evaluator agree', () => {
     const event = { Image: 'C:\\a.exe' };
     assert.equal(evaluate(expr, event), true);
     for (const logic of ['kleene', 'lucene'] as const) assert.equal(evaluateEql(parseEql(query), event, { logic }), true);
+  });
+
+  it("SigmaHQ's regression events (real Windows event logs), -p none", function () {
+    this.timeout(600_000);
+    const regressionDir = join(sharedRoot, 'corpus', 'sigma', 'regression_data');
+    const byId = new Map(corpus().filter((d) => d.id && d.query).map((d) => [d.id!, d]));
+    let events = 0;
+    let matched = 0;
+    const failures: string[] = [];
+    for (const info of fg.sync('**/info.yml', { cwd: regressionDir, absolute: true }).sort()) {
+      const meta = load(readFileSync(info, 'utf8')) as { rule_metadata: { id: string }[]; regression_tests_info?: { path: string }[] };
+      const doc = byId.get(meta.rule_metadata[0]!.id);
+      const b = doc && bare(doc);
+      if (!b) continue;
+      const parsed = parseEql(b.query);
+      for (const test of meta.regression_tests_info ?? []) {
+        const eventsPath = join(dirname(info), `${basename(test.path).replace(/\.[^.]+$/, '')}.json`);
+        if (!existsSync(eventsPath)) continue;
+        for (const event of readEvents(readFileSync(eventsPath, 'utf8'), eventsPath)) {
+          const sigma = evaluate(b.expr, event);
+          events++;
+          if (sigma) matched++;
+          for (const logic of ['kleene', 'lucene'] as const) {
+            if (evaluateEql(parsed, event as Event, { logic }) !== sigma) failures.push(`${doc.path} (${logic}): Sigma says ${sigma}\n${b.query}`);
+          }
+        }
+      }
+    }
+    assert.ok(events >= 190 && matched >= 150, `${events} events, ${matched} matching`);
+    assert.deepEqual(failures.slice(0, 5), []);
   });
 
   it('a sample of the corpus, -p none and the ECS pipelines', function () {
