@@ -19,7 +19,7 @@ import type { CompiledDocument } from '../../src/index.js';
 import { isRulecastError } from '../../src/diagnostics/diagnostic.js';
 import { applyPipelines } from '../../src/pipelines/apply.js';
 import { getBuiltinPipeline } from '../../src/pipelines/load.js';
-import { renderEqlExpression } from '../../src/backends/eql/index.js';
+import { renderEqlExpression, unionQuery } from '../../src/backends/eql/index.js';
 import { parseSigmaRegex, type Node } from '../../src/backends/eql/regex.js';
 import { visit, type Expr, type Pred } from '../../src/ir/types.js';
 import { predicates } from '../../src/ir/passes.js';
@@ -296,6 +296,24 @@ describe('EQL semantics: IR evaluator and EQL evaluator agree', () => {
         }
       });
     }
+  });
+
+  it('a union over several log sources selects what one of its branches selects, in its category', () => {
+    const [doc] = compileSigma(readFileSync(join(testData('golden', 'eql-categories-union'), 'rule.yml'), 'utf8'), 'u.yml');
+    const branches = applyPipelines(doc!.query!, [getBuiltinPipeline('ecs-windows')]).branches;
+    const query = parseEql(unionQuery(branches, false));
+    const gen = new Generator(rng(7));
+    const categories = [...branches.map((b) => b.source!), 'network'];
+    let positives = 0;
+    for (const b of branches) {
+      for (const event of gen.events(b.expr, 200)) {
+        event['event.category'] = gen.pick(categories);
+        const sigma = branches.some((x) => x.source === event['event.category'] && evaluate(x.expr, event));
+        if (sigma) positives++;
+        for (const logic of ['kleene', 'lucene'] as const) assert.equal(evaluateEql(query, event, { logic }), sigma, JSON.stringify(event));
+      }
+    }
+    assert.ok(positives > 50);
   });
 
   it('a negated filter keeps events that lack its field (both readings of Elasticsearch null handling)', () => {
