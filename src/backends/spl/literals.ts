@@ -1,3 +1,5 @@
+import { RulecastError } from '../../diagnostics/diagnostic.js';
+
 // Every string that reaches an SPL query goes through this module: double-quoted literals (search
 // values, eval strings, regexes), field names in searches and in eval expressions, and regular
 // expressions built from literal text. Nothing a rule contains can end its literal early.
@@ -50,6 +52,9 @@ export function evalField(name: string): string {
 
 /** A field name in `| table` / tstats lists. */
 export function listField(name: string): string {
+  if (name === '' || hasControl(name)) {
+    throw new RulecastError('spl-unsupported-field-name', `the field name ${JSON.stringify(name)} cannot be written in SPL: it is empty or holds a control character`);
+  }
   return /^[A-Za-z0-9_][A-Za-z0-9_.]*$/.test(name) ? name : quote(name);
 }
 

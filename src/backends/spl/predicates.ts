@@ -170,6 +170,9 @@ export function whereForm(p: Pred): string {
       ['a keyword matches any field value; SPL can only search every field with a `*` pattern (case-insensitive, `*` as the only wildcard)', 'name the field the value belongs to'],
     );
   }
+  if (p.field === '' || hasControl(p.field)) {
+    return unsupported('spl-unsupported-field-name', `the field name ${JSON.stringify(p.field)} cannot be written in SPL: it is empty or holds a control character`, p);
+  }
   const f = evalField(p.field);
   switch (p.op) {
     case 'eq': {
@@ -224,6 +227,9 @@ export function whereForm(p: Pred): string {
         return unsupported('spl-unsupported-fieldref', `'${p.field}|fieldref|${p.value.match}' cannot be expressed exactly in SPL: eval has no substring test of one field in another`, p, [
           'like() would read % and _ in the other field as wildcards; |fieldref alone (equality) is supported',
         ]);
+      }
+      if (p.value.field === '' || hasControl(p.value.field)) {
+        return unsupported('spl-unsupported-field-name', `the field name ${JSON.stringify(p.value.field)} cannot be written in SPL: it is empty or holds a control character`, p);
       }
       // `"_".` makes both sides text: two values that read as numbers would otherwise compare
       // as numbers (`1` = `1.0`), where Sigma compares strings.
