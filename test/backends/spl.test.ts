@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { compileSigma, convertQuery, formatDiagnostic, isRulecastError, type RuleQuery } from '../../src/index.js';
 import { parseSpl } from '../../src/verify/spl.js';
 import { expectFile, goldenCases } from '../support/golden.js';
+import { confSearch } from './spl-corpus.test.js';
 import { testData, updateGolden } from '../support/paths.js';
 
 /** The pipelines each golden case is rendered with, and the suffix of its expected files. */
@@ -42,6 +43,25 @@ function expectOutcome(dir: string, outFile: string, errorFile: string, result: 
   expectFile(join(dir, actualFile), text);
 }
 
+/** Other output formats of some cases: out.<pipeline>.<format>.<spl|conf>, or the error. */
+const otherFormats: Record<string, readonly { readonly pipeline: string; readonly format: string }[]> = {
+  'basic-selection': [
+    { pipeline: 'splunk-cim', format: 'data-model' },
+    { pipeline: 'none', format: 'data-model' },
+    { pipeline: 'splunk-windows', format: 'data-model' },
+  ],
+  'spl-formats': [
+    { pipeline: 'none', format: 'savedsearches' },
+    { pipeline: 'splunk-cim', format: 'savedsearches' },
+    { pipeline: 'splunk-cim', format: 'data-model' },
+  ],
+  'spl-windows-service': [{ pipeline: 'splunk-windows', format: 'savedsearches' }],
+  'spl-datamodel-filter': [{ pipeline: 'splunk-cim', format: 'data-model' }],
+  'spl-regex-or': [{ pipeline: 'splunk-cim', format: 'data-model' }],
+  'spl-precedence-and-or': [{ pipeline: 'splunk-cim', format: 'data-model' }],
+  keywords: [{ pipeline: 'splunk-cim', format: 'data-model' }],
+};
+
 describe('spl backend: golden cases', () => {
   for (const name of goldenCases()) {
     for (const { pipeline, out, error } of goldenPipelines) {
@@ -49,6 +69,14 @@ describe('spl backend: golden cases', () => {
         const result = convertOrError(goldenQuery(name), pipeline);
         if (result.query !== undefined) parseSpl(result.query, `${name}/${out}`);
         expectOutcome(testData('golden', name), out, error, result);
+      });
+    }
+    for (const { pipeline, format } of otherFormats[name] ?? []) {
+      it(`${name} (-p ${pipeline} -f ${format})`, () => {
+        const result = convertOrError(goldenQuery(name), pipeline, format);
+        if (result.query !== undefined) parseSpl(format === 'savedsearches' ? confSearch(result.query) : result.query, name);
+        const ext = format === 'savedsearches' ? 'conf' : 'spl';
+        expectOutcome(testData('golden', name), `out.${pipeline}.${format}.${ext}`, `${pipeline}.${format}.error.txt`, result);
       });
     }
   }
