@@ -4,6 +4,7 @@
 // (templates/spl/*.hbs: default, savedsearches, data-model).
 import { RulecastError } from '../../diagnostics/diagnostic.js';
 import { and, or, pred } from '../../ir/build.js';
+import { irKey } from '../../ir/dump.js';
 import { mapPredicates, predicates } from '../../ir/passes.js';
 import type { Expr, Pred } from '../../ir/types.js';
 import type { Branch, MappedQuery } from '../../pipelines/types.js';
@@ -140,9 +141,11 @@ function unionPlan(branches: readonly Branch[], options: RenderOptions): SplPlan
   if (each.length === 1) return each[0]!;
   const pipes = each.map((p) => p.pipes.map(pipeText).join('\n'));
   if (pipes.every((p) => p === pipes[0])) {
-    // (S1 AND P) OR (S2 AND P) = (S1 OR S2) AND P.
+    // (S1 AND P) OR (S2 AND P) = (S1 OR S2) AND P; identical searches are one.
     const searches = each.map((p) => p.search);
-    return { search: searches.some((s) => s === null) ? null : or(...(searches as Expr[])), pipes: each[0]!.pipes };
+    if (searches.some((s) => s === null)) return { search: null, pipes: each[0]!.pipes };
+    const distinct = [...new Map(searches.map((s) => [irKey(s!), s!])).values()];
+    return { search: or(...distinct), pipes: each[0]!.pipes };
   }
   return whereOnly(or(...branches.map((b) => branchExpr(b, options))));
 }
@@ -213,7 +216,7 @@ const spec: BackendSpec = {
         throw new RulecastError('spl-datamodel-union', "the rule's log sources need different filters after tstats; convert them separately", q.span);
       }
       const searches = dms.map((d) => d.plan.search);
-      const where = searches.some((s) => s === null) ? null : or(...(searches as Expr[]));
+      const where = searches.some((s) => s === null) ? null : or(...new Map(searches.map((s) => [irKey(s!), s!])).values());
       context.datamodel = first.datamodel;
       context.where = where ? renderSearch(where) : null;
       context.pipes = first.plan.pipes.map(pipeText);
