@@ -9,6 +9,8 @@ import { loadPipeline } from '../../pipelines/load.js';
 import { compileSigma, convertCompiled, type ConversionResult } from '../../index.js';
 import { expandInputs, isDirectory, readPlaceholders, readTextFile, writeFileAtomic, type InputFile } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
+import { isExclusionsFile, readOptionExclusions, RuleExclusions, tuneDocument } from '../exclusions.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { progressBar, summaryTable } from '../progress.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
@@ -25,11 +27,16 @@ Options:
                           written, no table/index, the bare expression. Prefix with a target to
                           scope it: -p kql:sentinel-asim -p spl:splunk-cim
   -f, --format <name>     output format (default: 'default'); may be scoped like -p: -f kql:sentinel-rule
-  -o, --output <path>     write to this file, or into this existing folder: one file per rule and
-                          target, mirroring the input tree, named after the rule file with the
-                          target's extension. Files are written atomically.
+  -o, --output <path>     write to this file, or into this folder (an existing one, or a path
+                          ending with /): one file per rule and target, mirroring the input tree,
+                          named after the rule file with the target's extension. Files are
+                          written atomically.
       --skip-unsupported  rules a target cannot express are skipped: listed in the summary, not
                           printed as errors, and they do not make the exit status 1
+  -x, --exclusions <file> tune every rule with the exclusions of this file (repeatable): our YAML
+                          (exclusions: [{name, description, filter}]), the Scenario/Filter text
+                          form, or Sigma filter documents (which apply to the rules they name).
+                          A rule's own file (rulecast: {exclusions: file}) always applies.
       --json              print {"results": [...], "summary": {...}} instead of queries
       --placeholders <file>  values for |expand placeholders (YAML: name: [values])
   -h, --help              show this help
@@ -42,7 +49,8 @@ Examples:
   rulecast convert rules/ -t kql -t spl -t eql -o out/
   rulecast convert 'rules/**/proc_creation_*.yml' -t spl -p none --json
   rulecast convert rule.yml -t kql -p sentinel-asim -f sentinel-rule -o rule.yaml
-  rulecast convert rules/ -t spl -p my-pipeline.yml --skip-unsupported`;
+  rulecast convert rules/ -t spl -p my-pipeline.yml --skip-unsupported
+  rulecast convert rule.yml -t kql -t spl -t eql --exclusions false-positives.yml`;
 
 /** `kql:name` → scoped to kql; `name` → every target. */
 function scoped(values: readonly string[], targets: readonly string[]): Map<string, string[]> {
@@ -77,6 +85,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
       'skip-unsupported': { type: 'boolean', short: 's' },
       help: { type: 'boolean', short: 'h' },
       placeholders: { type: 'string' },
+      exclusions: { type: 'string', short: 'x', multiple: true },
     },
   });
   if (values.help) {
@@ -117,6 +126,9 @@ export function convertCommand(argv: string[], term: Terminal): number {
   const inputs = expandInputs(positionals);
   const skip = values['skip-unsupported'] === true;
 
+  const optionExclusions = readOptionExclusions(values.exclusions ?? [], term);
+  const ruleExclusions = new RuleExclusions();
+  let exclusionFiles = 0;
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
   const results: ConversionResult[] = [];
   inputs.forEach((file, i) => {
@@ -129,9 +141,23 @@ export function convertCommand(argv: string[], term: Terminal): number {
         results.push({ path: file.path, index: 0, title: null, id: null, target, query: null, error: err.diagnostic, warnings: [], status: 'invalid' });
       }
     }
-    if (text !== undefined) {
-      for (const doc of compileSigma(text, file.path, { placeholders })) {
-        for (const target of targets) results.push(convertCompiled(doc, target, options.get(target)));
+    if (text !== undefined && isExclusionsFile(text)) {
+      exclusionFiles++;
+    } else if (text !== undefined) {
+      for (const compiled of compileSigma(text, file.path, { placeholders })) {
+        let doc = compiled;
+        let error: Diagnostic | undefined;
+        try {
+          const own = ruleExclusions.forRule(compiled, file.path);
+          ({ doc, error } = tuneDocument(compiled, own ? [...optionExclusions, own] : optionExclusions));
+        } catch (err) {
+          if (!isRulecastError(err)) throw err;
+          error = err.diagnostic;
+        }
+        for (const target of targets) {
+          if (error) results.push({ path: file.path, index: doc.index, title: doc.title, id: doc.id, target, query: null, error, warnings: [], status: 'invalid' });
+          else results.push(convertCompiled(doc, target, options.get(target)));
+        }
       }
     }
     progress?.update(i + 1);
@@ -162,6 +188,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
         unsupported,
         invalid,
         targets: Object.fromEntries(targets.map((t) => [t, { converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) }])),
+        exclusionFiles,
       },
     };
     write(term.out, JSON.stringify(json, null, 2));
@@ -188,7 +215,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
  *  mirroring the input tree, named after the rule file with the target's extension). */
 function writeOutputs(output: string, results: ConversionResult[], inputs: readonly InputFile[]): void {
   const ok = results.filter((r) => r.query !== null);
-  if (!isDirectory(output)) {
+  if (!isDirectory(output) && !/[\\/]$/.test(output)) {
     writeFileAtomic(output, ok.map((r) => r.query!.replace(/\n+$/, '')).join('\n\n') + (ok.length ? '\n' : ''));
     return;
   }
