@@ -1,4 +1,5 @@
 import { RulecastError } from '../diagnostics/diagnostic.js';
+import { kqlTarget } from './kql/index.js';
 import type { Target } from './types.js';
 
 /** A target whose backend is not written yet: every conversion is a clear error. */
@@ -17,7 +18,7 @@ function planned(name: string, description: string, extension: string): Target {
 }
 
 const targets: Target[] = [
-  planned('kql', 'Kusto Query Language: Microsoft Defender XDR advanced hunting and Microsoft Sentinel', '.kql'),
+  kqlTarget,
   planned('spl', 'Splunk Search Processing Language', '.spl'),
   planned('eql', 'Elasticsearch Event Query Language', '.eql'),
 ];
