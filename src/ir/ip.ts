@@ -100,3 +100,18 @@ export function inCidr(address: string, network: Cidr): boolean {
   }
   return true;
 }
+
+/** Whether an IPv6 network overlaps the IPv4-mapped block ::ffff:0:0/96. Kusto and Elasticsearch
+ *  read an IPv4 address as its mapped IPv6 form, so such a network would also match IPv4 values,
+ *  which Sigma's family-exact CIDR matching does not. */
+export function overlapsIPv4Mapped(network: Cidr): boolean {
+  if (network.family !== 6) return false;
+  const mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
+  const bits = Math.min(network.prefix, 96);
+  for (let i = 0; i < 12 && i * 8 < bits; i++) {
+    const take = Math.min(8, bits - i * 8);
+    const mask = (0xff << (8 - take)) & 0xff;
+    if ((network.bytes[i]! & mask) !== (mapped[i]! & mask)) return false;
+  }
+  return true;
+}

@@ -42,9 +42,9 @@ function applyToBranch(p: Pipeline, b: Branch, query: RuleQuery, lenient: boolea
   if (p.sources.length > 0) {
     rule = p.sources.find((s) => logsourceMatches(s.logsource, b.logsource));
     if (!rule && p.unmatchedLogsource === 'error' && !lenient) {
-      throw new RulecastError('unsupported-logsource', `pipeline ${p.name} has no source for logsource ${describeLogsource(b.logsource)}`, query.span, [
-        `sources of ${p.name}: ${[...new Set(p.sources.map((s) => describeLogsource(s.logsource)))].join(', ')}`,
-      ]);
+      const known = [...new Set(p.sources.map((s) => describeLogsource(s.logsource)))];
+      const shown = known.length > 8 ? `${known.slice(0, 8).join(', ')} and ${known.length - 8} more (rulecast list pipelines)` : known.join(', ');
+      throw new RulecastError('unsupported-logsource', `pipeline ${p.name} has no source for logsource ${describeLogsource(b.logsource)}`, query.span, [`sources of ${p.name}: ${shown}`]);
     }
   }
   const source = rule ? rule.source : b.source;

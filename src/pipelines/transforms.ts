@@ -3,7 +3,8 @@
 // naming the rule location, never a silently different query.
 import { RulecastError } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
-import { or, pred, stringPred } from '../ir/build.js';
+import { FALSE, or, pred, stringPred, TRUE } from '../ir/build.js';
+import { evaluate } from '../ir/evaluate.js';
 import { pattern } from '../ir/pattern.js';
 import { STAR, type Expr, type Pred } from '../ir/types.js';
 import type { TransformContext, ValueTransform } from './types.js';
@@ -12,8 +13,10 @@ export type TransformFactory = (args: unknown, span: Span | undefined) => (pred:
 
 const registry = new Map<string, TransformFactory>();
 
-/** Adds a transformation; backends register theirs in their own module. */
+/** Adds a transformation; backends register theirs in their own module. Names are global (a
+ *  pipeline names a transform, whatever its target), so a second registration is a bug. */
 export function registerTransform(name: string, factory: TransformFactory): void {
+  if (registry.has(name)) throw new Error(`value transformation '${name}' is registered twice`);
   registry.set(name, factory);
 }
 
@@ -100,3 +103,18 @@ registerTransform('map', (args, span) => {
     return or(...mapped.map((v) => pred({ ...p, value: v })));
   };
 });
+
+/**
+ * `constant: <value>`: the field has one value in the whole source (ECS `event.category: process`
+ * in a process table). The predicate is decided when mapping, by the reference evaluator, and
+ * becomes true or false; nothing is rendered for it.
+ */
+registerTransform('constant', (args) => (p) => {
+  if (p.field === null) return p;
+  return evaluate(p, { [p.field]: args }) ? TRUE : FALSE;
+});
+
+/** `absent`: by the source's own schema the field never exists there (ECS `file.*` in process
+ *  events): a value predicate is false, `null` is true, `exists` false. Not for a field the events
+ *  have but the target does not record: that is an `unsupported` mapping, an error. */
+registerTransform('absent', () => (p): Expr => (p.op === 'null' ? TRUE : FALSE));

@@ -56,7 +56,12 @@ class Generator {
 
   typeFields(expr: Expr): void {
     this.ipFields = new Set(predicates(expr).filter((p) => p.op === 'cidr' && p.field !== null).map((p) => p.field!));
+    // An Elasticsearch field has one type: a field the rule compares as a number holds numbers
+    // (a document with text there is rejected at index time, or the value dropped as malformed).
+    this.numericFields = new Set(predicates(expr).filter((p) => p.field !== null && (['lt', 'lte', 'gt', 'gte'].includes(p.op) || (p.op === 'eq' && typeof p.value === 'number'))).map((p) => p.field!));
   }
+
+  private numericFields = new Set<string>();
 
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.random() * items.length)]!;
@@ -204,6 +209,7 @@ class Generator {
         }
         this.assigned.add(p.field);
         if (this.ipFields.has(p.field) && v !== undefined && (typeof v !== 'string' || !parseCidr(`${v}/0`))) v = this.pick([undefined, '203.0.113.7', '2001:db8::7']);
+        if (this.numericFields.has(p.field) && v !== undefined && typeof v !== 'number') v = /^-?\d+$/.test(String(v)) ? Number(v) : this.pick([undefined, 77, 1001, 4]);
         if (v === undefined) delete event[p.field];
         else event[p.field] = v;
       },

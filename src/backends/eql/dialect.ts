@@ -26,6 +26,7 @@ import { ONE, STAR, type Pattern, type PatternPart, type Pred } from '../../ir/t
 import { eqlField, eqlNumber, eqlString, fitsWildcardOperator, hasCase, hasNonAsciiCase } from './strings.js';
 import { luceneLiteral, MAX_REGEX_LENGTH, sigmaRegexToLucene } from './regex.js';
 import { compileRegex } from '../../ir/evaluate.js';
+import { overlapsIPv4Mapped, parseCidr } from '../../ir/ip.js';
 
 /** How one predicate is written: the operator family decides which predicates share a list. */
 type Form =
@@ -125,8 +126,13 @@ function formOf(p: Pred): Form {
       const ci = !p.cased && hasCase(p.value);
       return { kind: 'regex', value: `${before}${luceneLiteral(p.value, ci)}${after}`, ci };
     }
-    case 'cidr':
+    case 'cidr': {
+      const net = parseCidr(p.value.network);
+      if (net && overlapsIPv4Mapped(net)) {
+        throw new RulecastError('eql-unsupported-cidr', `IPv6 network ${p.value.network} contains IPv4-mapped addresses (::ffff:0:0/96); Elasticsearch stores IPv4 values as such addresses, so cidrMatch would match them too`, p.span);
+      }
       return { kind: 'cidr', value: p.value.network };
+    }
     case 'lt':
     case 'lte':
     case 'gt':
