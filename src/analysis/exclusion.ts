@@ -51,8 +51,14 @@ export function analyzeExclusion(detection: Expr, exclusion: Expr, options: Anal
 export function analyzeExclusionPairs(pairs: readonly { readonly detection: Expr; readonly exclusion: Expr }[], options: AnalyzeOptions = {}): ExclusionAnalysis {
   const removed = satisfiable(or(...pairs.map((p) => and(p.detection, p.exclusion))), options);
   const kept = satisfiable(or(...pairs.map((p) => and(p.detection, not(p.exclusion)))), options);
+  // One warning per place in the exclusion: each source names the same predicate its own way.
   const lint = new Map<string, AnalysisWarning>();
-  for (const p of pairs) for (const w of lintExclusion(p.detection, p.exclusion)) if (!lint.has(`${w.code}:${w.message}`)) lint.set(`${w.code}:${w.message}`, w);
+  for (const p of pairs) {
+    for (const w of lintExclusion(p.detection, p.exclusion)) {
+      const key = w.span ? `${w.code}@${w.span.source.path}:${w.span.start}` : `${w.code}:${w.message}`;
+      if (!lint.has(key)) lint.set(key, w);
+    }
+  }
   const warnings: AnalysisWarning[] = [
     ...(options.diagnostics ?? []).filter((d) => d.severity === 'warning').map((d) => ({ code: d.code, message: d.message, span: d.span })),
     ...lint.values(),

@@ -28,14 +28,6 @@ export interface BackendSpec {
   renderBranch(branch: Branch, mapped: MappedQuery, options: RenderOptions): string;
   /** Extra values for the templates, computed from the mapped query and rendered bodies. */
   context?(mapped: MappedQuery, bodies: readonly string[], options: RenderOptions): Record<string, unknown>;
-  /**
-   * How a tuned query's exclusions reach the output. 'combined' (the default): the branch is
-   * rendered once as `detection and not e1 and not e2 …`, and the templates name the exclusions in
-   * a comment. 'separate': the detection and each `not e` are rendered on their own, and the
-   * templates place them (e.g. one KQL `| where not(…)` line per exclusion under its name).
-   * Either way the meaning is the IR composition `and(detection, not(e1), …)`.
-   */
-  readonly exclusionLayout?: 'combined' | 'separate';
 }
 
 export function makeTarget(spec: BackendSpec): Target {
@@ -60,14 +52,12 @@ export function makeTarget(spec: BackendSpec): Target {
       const pipelines: Pipeline[] = bare ? [] : requested.map((p) => (typeof p === 'string' ? resolvePipeline(p, spec.name) : p));
       const format = options.format ?? 'default';
       const renderOptions: RenderOptions = { bare, format };
+      // A tuned query is the IR composition `detection and not e1 and not e2 …` on each branch, so
+      // every backend renders it without knowing about exclusions; the templates name them in
+      // comments (exclusions in the template context).
       const tuned = applyPipelines(query, pipelines);
-      const separate = spec.exclusionLayout === 'separate' && !bare;
-      // Combined layout: every backend renders the tuned expression without knowing about exclusions.
-      const mapped: MappedQuery = separate ? tuned : { ...tuned, branches: tuned.branches.map(combineExclusions) };
+      const mapped: MappedQuery = { ...tuned, branches: tuned.branches.map(combineExclusions) };
       const bodies = mapped.branches.map((b) => spec.renderBranch(b, mapped, renderOptions));
-      const exclusionBodies = separate
-        ? mapped.branches.map((b) => b.exclusions.map((e) => ({ name: e.name, description: e.description ?? null, body: spec.renderBranch({ ...b, expr: not(e.expr), exclusions: [] }, mapped, renderOptions) })))
-        : undefined;
       if (bare && format === 'default') {
         // Without pipelines every branch has the same expression.
         return bodies[0]!;
@@ -76,7 +66,7 @@ export function makeTarget(spec: BackendSpec): Target {
       if (!hasTemplate(name)) {
         throw new RulecastError('unknown-format', `target ${spec.name} has no output format '${format}' (formats: ${templateFormats(spec.name).join(', ')})`);
       }
-      const context = { ...baseContext(spec.name, format, tuned, bodies, bare, exclusionBodies), ...(spec.context?.(mapped, bodies, renderOptions) ?? {}) };
+      const context = { ...baseContext(spec.name, format, mapped, bodies, bare), ...(spec.context?.(mapped, bodies, renderOptions) ?? {}) };
       return renderTemplate(name, context);
     },
   };
@@ -92,14 +82,7 @@ function resolvePipeline(name: string, target: string): Pipeline {
 }
 
 /** What every template can use. */
-export function baseContext(
-  target: string,
-  format: string,
-  mapped: MappedQuery,
-  bodies: readonly string[],
-  bare: boolean,
-  exclusionBodies?: readonly (readonly { name: string; description: string | null; body: string }[])[],
-): Record<string, unknown> {
+export function baseContext(target: string, format: string, mapped: MappedQuery, bodies: readonly string[], bare: boolean): Record<string, unknown> {
   const q = mapped.query;
   const branches = mapped.branches.map((b, i) => ({
     source: b.source,
@@ -107,8 +90,6 @@ export function baseContext(
     fields: b.fields,
     layout: b.layout,
     logsource: b.logsource,
-    /** With the 'separate' layout: each exclusion's own `not(…)` body for this branch. */
-    exclusions: exclusionBodies?.[i] ?? [],
   }));
   const fields = [...new Set(mapped.branches.flatMap((b) => b.fields))];
   return {
@@ -125,8 +106,7 @@ export function baseContext(
     fields,
     layout: mapped.layout,
     pipelines: mapped.pipelines,
-    /** The tuned query's exclusions (names for comments; already part of the bodies unless the
-     *  backend renders them separately). */
+    /** The tuned query's exclusions, for comments (their conditions are part of the bodies). */
     exclusions: (q.exclusions ?? []).map((e) => ({ name: e.name, description: e.description ?? null })),
   };
 }
