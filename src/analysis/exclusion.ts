@@ -55,7 +55,7 @@ export function analyzeExclusionPairs(pairs: readonly { readonly detection: Expr
   const lint = new Map<string, AnalysisWarning>();
   for (const p of pairs) {
     for (const w of lintExclusion(p.detection, p.exclusion)) {
-      const key = w.span ? `${w.code}@${w.span.source.path}:${w.span.start}` : `${w.code}:${w.message}`;
+      const key = w.span ? `${w.code}@${w.span.source.path}:${w.span.start}-${w.span.end}` : `${w.code}:${w.message}`;
       if (!lint.has(key)) lint.set(key, w);
     }
   }
