@@ -1,5 +1,6 @@
 import { RulecastError } from '../diagnostics/diagnostic.js';
 import type { Target } from './types.js';
+import { sigmaTarget } from './sigma/index.js';
 
 /** A target whose backend is not written yet: every conversion is a clear error. */
 function planned(name: string, description: string, extension: string): Target {
@@ -20,6 +21,7 @@ const targets: Target[] = [
   planned('kql', 'Kusto Query Language: Microsoft Defender XDR advanced hunting and Microsoft Sentinel', '.kql'),
   planned('spl', 'Splunk Search Processing Language', '.spl'),
   planned('eql', 'Elasticsearch Event Query Language', '.eql'),
+  sigmaTarget,
 ];
 
 export function listTargets(): readonly Target[] {
