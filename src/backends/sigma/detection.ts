@@ -20,7 +20,8 @@
 // A selection map ANDs its keys and a value list ORs its values, so an `and` of predicates on
 // distinct keys becomes one map and an `or` of predicates that share a key becomes one list.
 import { RulecastError } from '../../diagnostics/diagnostic.js';
-import { literalPattern, patternToSigma } from '../../ir/pattern.js';
+import { literalPattern, pattern, patternToSigma } from '../../ir/pattern.js';
+import { STAR } from '../../ir/types.js';
 import { visit, type Expr, type Pred } from '../../ir/types.js';
 import { yamlKey, yamlNumber, yamlString } from './yaml.js';
 
@@ -68,7 +69,14 @@ function predItem(p: Pred): Item {
     case 'endswith':
       return { key: key([p.op, ...cased]), values: [str(p.value)] };
     case 'wildcard':
-      if (field === null) throw new RulecastError('sigma-keyword', 'an anchored wildcard keyword has no Sigma spelling', p.span);
+      if (field === null) {
+        // A keyword is searched anywhere in a value: Sigma adds the `*` on both sides itself.
+        const parts = p.value.parts;
+        if (p.cased || parts.length < 2 || parts[0] !== STAR || parts[parts.length - 1] !== STAR) {
+          throw new RulecastError('sigma-keyword', 'a keyword pattern anchored at either end (or case-sensitive) has no Sigma spelling', p.span);
+        }
+        return { key: '', values: [yamlString(patternToSigma(pattern(parts.slice(1, -1))))] };
+      }
       return { key: key(cased), values: [yamlString(patternToSigma(p.value))] };
     case 'has':
       return { key: key(['re']), values: [yamlString(hasRegex(p.value, p.cased))] };
@@ -171,7 +179,8 @@ export function toSigmaDetection(expr: Expr): SigmaDetection {
         for (const a of n.args) {
           if (a.kind === 'pred') {
             const item = itemKey(a);
-            const existing = groups.find((g) => g.key === item.key);
+            // Sigma 2.1 allows null only as a value of its own, never in a list.
+            const existing = item.values[0] === 'null' ? undefined : groups.find((g) => g.key === item.key && g.values[0] !== 'null');
             if (existing) {
               existing.values.push(...item.values);
               continue;
@@ -210,7 +219,7 @@ export function toSigmaDetection(expr: Expr): SigmaDetection {
     if (e.kind === 'pred') return itemKey(e);
     if (e.kind === 'or' && e.args.every((a) => a.kind === 'pred')) {
       const items = e.args.map((a) => itemKey(a as Pred));
-      if (items.every((i) => i.key === items[0]!.key)) return { key: items[0]!.key, values: items.flatMap((i) => i.values) };
+      if (items.every((i) => i.key === items[0]!.key && i.values[0] !== 'null')) return { key: items[0]!.key, values: items.flatMap((i) => i.values) };
     }
     return undefined;
   };

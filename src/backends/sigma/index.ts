@@ -6,7 +6,7 @@ import { RulecastError } from '../../diagnostics/diagnostic.js';
 import { durationText, type QueryLogsource, type RuleQuery } from '../../ir/query.js';
 import type { ConvertOptions, Target } from '../types.js';
 import { detectionYaml, toSigmaDetection } from './detection.js';
-import { yamlKey, yamlString, yamlText } from './yaml.js';
+import { yamlString, yamlText } from './yaml.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const statuses = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
@@ -57,7 +57,6 @@ export function toSigmaRule(query: RuleQuery): string {
     }
     if (query.lookback) lines.push(`  lookback: ${durationText(query.lookback)}`);
   }
-  void yamlKey;
   return `${lines.join('\n')}\n`;
 }
 
