@@ -278,9 +278,8 @@ function scalarText2(source: SourceFile, scalar: YScalar): EmbeddedText {
   const text = scalar.value as string;
   if (scalar.style !== 'literal') return embeddedScalar(source, scalar, text);
   const raw = source.text.slice(scalar.start, scalar.end);
-  const rawLines = lines(raw);
-  // The header line (`|`, `|-`, `|2`…) comes first; the content lines follow.
-  const content = rawLines.slice(1);
+  // The scalar's range starts at its first content line (after the `|` header).
+  const content = lines(raw);
   const indent = Math.min(...content.filter((l) => l.text.trim() !== '').map((l) => /^ */.exec(l.text)![0].length));
   const starts: number[] = [];
   let offset = 0;

@@ -80,8 +80,11 @@ export function toSigmaView(kql: KqlQuery, base: Omit<RuleQuery, 'expr' | 'logso
   const together = tryMap(kql, base, pipeline, inverses, columns);
   if (together.ok) return [together.view];
   if (inverses.length === 1) throw together.error;
+  // One rule per table: each is titled after its table, and none keeps the query's id (two rules
+  // must not share one).
   return inverses.map((inv) => {
-    const one = tryMap(kql, base, pipeline, [inv], columns);
+    const meta = { ...base.meta, title: `${base.meta.title} (${inv.table})`, id: undefined };
+    const one = tryMap(kql, { ...base, meta }, pipeline, [inv], columns);
     if (!one.ok) throw one.error;
     return one.view;
   });
