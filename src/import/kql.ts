@@ -1,7 +1,7 @@
 // KQL hunting queries → rulecast: read the document, parse each query, lower it to the IR.
 import { isRulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../diagnostics/source.js';
-import { lowerKql, type KqlQuery } from '../lower/kql.js';
+import { KqlUnsupportedError, lowerKql, type KqlQuery } from '../lower/kql.js';
 import { parseKql } from '../parse/kql.js';
 import { readKqlDocument, type KqlDocumentFormat, type KqlDocumentMeta } from './document.js';
 
@@ -14,6 +14,9 @@ export interface ImportedKql {
   readonly text: string;
   readonly query?: KqlQuery | undefined;
   readonly error?: Diagnostic | undefined;
+  /** For a query rulecast does not import: the construct that stopped it (`summarize`,
+   *  `tolower()`, `tabular let`…), or `syntax error`. */
+  readonly construct?: string | undefined;
 }
 
 /** Reads every query of a document and lowers it; never throws for bad input. */
@@ -31,7 +34,8 @@ export function importKql(source: SourceFile, format?: KqlDocumentFormat): Impor
       return { ...base, query: lowerKql(parseKql(q.embedded), q.embedded) };
     } catch (err) {
       if (!isRulecastError(err)) throw err;
-      return { ...base, error: err.diagnostic };
+      const construct = err instanceof KqlUnsupportedError ? err.construct : err.code === 'kql-syntax' ? 'syntax error' : err.code;
+      return { ...base, error: err.diagnostic, construct };
     }
   });
 }
