@@ -12,6 +12,9 @@ import type { ConvertOptions, Target } from './types.js';
 export interface RenderOptions {
   /** `-p none`: no layout; the expression is the whole query. */
   readonly bare: boolean;
+  /** The output format being rendered (`default`, or a template name), for backends whose body
+   *  differs by format (e.g. a data-model query names fields by their dataset). */
+  readonly format: string;
 }
 
 export interface BackendSpec {
@@ -46,9 +49,9 @@ export function makeTarget(spec: BackendSpec): Target {
       }
       const pipelines: Pipeline[] = bare ? [] : requested.map((p) => (typeof p === 'string' ? resolvePipeline(p, spec.name) : p));
       const mapped = applyPipelines(query, pipelines);
-      const renderOptions = { bare };
-      const bodies = mapped.branches.map((b) => spec.renderBranch(b, mapped, renderOptions));
       const format = options.format ?? 'default';
+      const renderOptions: RenderOptions = { bare, format };
+      const bodies = mapped.branches.map((b) => spec.renderBranch(b, mapped, renderOptions));
       if (bare && format === 'default') {
         // Without pipelines every branch has the same expression.
         return bodies[0]!;
