@@ -25,6 +25,14 @@ export { evaluate, type Event } from './ir/evaluate.js';
 export { readEvents, flattenEvent } from './events/read.js';
 export { listTargets, getTarget } from './backends/registry.js';
 export type { Target, ConvertOptions } from './backends/types.js';
+export { embeddedAt, embeddedScalar, type EmbeddedText } from './parse/embedded.js';
+export { parseExclusionFilter, type FilterNode, type FilterValue, type FilterLiteral, type FilterField, type FilterToken } from './parse/exclusion.js';
+export { lowerExclusion, compileExclusion, exclusionOperators, type LoweredExclusion } from './lower/exclusion.js';
+export { lowerFilter, type LoweredFilter } from './lower/filter.js';
+export { printExclusion, printPredicate } from './exclusions/print.js';
+export { readExclusions, type Exclusion, type ExclusionFile, type ExclusionFormat, type ExclusionScope, type ReadExclusionsOptions } from './exclusions/read.js';
+export { analyzeExclusion, lintExclusion, genericWords, shortContainsLength, type AnalysisWarning, type AnalyzeOptions, type ExclusionAnalysis, type Verdict } from './analysis/exclusion.js';
+export { satisfiable, defaultMaxConjuncts, type SatOptions, type SatResult, type Literal } from './analysis/satisfiable.js';
 
 /** One YAML document of a rule file after loading and lowering. */
 export interface CompiledDocument {

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileSigma, evaluate } from '../src/index.js';
+import { readExclusions } from '../src/exclusions/read.js';
 import { rulecast, tempRules } from './cli.test.js';
 
 const rule = (detection: string) => `title: T\nlogsource:\n  product: windows\ndetection:\n${detection}\n`;
@@ -29,6 +30,13 @@ describe('hostile input', () => {
     assert.equal(firstCode(rule(`  sel:\n    A: 1\n  condition: ${'('.repeat(5000)}sel${')'.repeat(5000)}`)), 'condition-too-deep');
     assert.equal(firstCode(rule(`  sel:\n    A: 1\n  condition: ${'not '.repeat(100000)}sel`)), 'condition-too-deep');
     assert.equal(firstCode(rule(`  sel:\n    A: 1\n  condition: ${Array(50000).fill('sel').join(' or ')}`)), undefined);
+  });
+
+  it('deeply nested exclusion filters are refused; parentheses inside strings do not count', () => {
+    const deep = readExclusions(`exclusions:\n  - name: x\n    filter: '${'('.repeat(20000)}a == "b"${')'.repeat(20000)}'\n`, 'd.yml');
+    assert.deepEqual(deep.exclusions[0]!.diagnostics.map((d) => d.code), ['filter-too-deep']);
+    const fine = readExclusions(`exclusions:\n  - name: x\n    filter: 'a == "${'('.repeat(500)}"'\n`, 'ok.yml');
+    assert.ok(fine.exclusions[0]!.expr);
   });
 
   it('a multi-megabyte rule (a huge value list) loads and evaluates', () => {

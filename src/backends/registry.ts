@@ -2,6 +2,7 @@ import { RulecastError } from '../diagnostics/diagnostic.js';
 import type { Target } from './types.js';
 import { sigmaTarget } from './sigma/index.js';
 import { splTarget } from './spl/index.js';
+import { eqlTarget } from './eql/index.js';
 
 /** A target whose backend is not written yet: every conversion is a clear error. */
 function planned(name: string, description: string, extension: string): Target {
@@ -21,7 +22,7 @@ function planned(name: string, description: string, extension: string): Target {
 const targets: Target[] = [
   planned('kql', 'Kusto Query Language: Microsoft Defender XDR advanced hunting and Microsoft Sentinel', '.kql'),
   splTarget,
-  planned('eql', 'Elasticsearch Event Query Language', '.eql'),
+  eqlTarget,
   sigmaTarget,
 ];
 

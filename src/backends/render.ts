@@ -25,6 +25,11 @@ export interface Dialect {
   readonly list?: (preds: readonly EqPred[]) => string | undefined;
   /** The negation of such a list in one piece (`F !in~ (…)`), or undefined. */
   readonly negatedList?: (preds: readonly EqPred[]) => string | undefined;
+  /** Optional grouping of any predicates of an `or` into one list form (EQL's `F : ("a", "*b*")`,
+   *  `cidrMatch(F, "…", "…")`): a key for a predicate that can share a list with the others of the
+   *  same key, or undefined to keep the default grouping. Two or more of a key go to `keyedList`. */
+  readonly listKey?: (p: Pred) => string | undefined;
+  readonly keyedList?: (preds: readonly Pred[]) => string | undefined;
 }
 
 interface Rendered {
@@ -50,27 +55,41 @@ function operand(d: Dialect, child: Rendered, parentPrec: number, parentKind: 'a
   return looser || mixed ? group(d, child.text) : child.text;
 }
 
-/** Groups equality predicates of an `or` that share field, case and value type, so the dialect
- *  can render them as one list; everything else keeps its place. */
-function listGroups(args: readonly Expr[]): (Expr | EqPred[])[] {
-  const out: (Expr | EqPred[])[] = [];
-  const index = new Map<string, EqPred[]>();
+type Group = { readonly keyed: false; readonly preds: EqPred[] } | { readonly keyed: true; readonly preds: Pred[] };
+
+/** Groups the predicates of an `or` that the dialect can render as one list: by its `listKey`, else
+ *  equality predicates that share field, case and value type. Everything else keeps its place. */
+function listGroups(args: readonly Expr[], d: Dialect): (Expr | Group)[] {
+  const out: (Expr | Group)[] = [];
+  const index = new Map<string, Group>();
   for (const a of args) {
-    if (a.kind === 'pred' && a.op === 'eq' && a.field !== null && !a.timePart) {
-      const key = `${a.field}\u0000${a.cased}\u0000${typeof a.value}`;
+    const key = a.kind !== 'pred' ? undefined : d.listKey?.(a) !== undefined ? `keyed\u0000${d.listKey(a)}` : undefined;
+    if (key !== undefined && a.kind === 'pred') {
       const existing = index.get(key);
-      if (existing) {
-        existing.push(a);
-        continue;
+      if (existing) (existing.preds as Pred[]).push(a);
+      else {
+        const g: Group = { keyed: true, preds: [a] };
+        index.set(key, g);
+        out.push(g);
       }
-      const list = [a];
-      index.set(key, list);
-      out.push(list);
+    } else if (d.list && a.kind === 'pred' && a.op === 'eq' && a.field !== null && !a.timePart) {
+      const k = `${a.field}\u0000${a.cased}\u0000${typeof a.value}`;
+      const existing = index.get(k);
+      if (existing) (existing.preds as EqPred[]).push(a);
+      else {
+        const g: Group = { keyed: false, preds: [a] };
+        index.set(k, g);
+        out.push(g);
+      }
     } else {
       out.push(a);
     }
   }
   return out;
+}
+
+function isGroup(x: Expr | Group): x is Group {
+  return 'preds' in x;
 }
 
 function render(expr: Expr, d: Dialect): Rendered {
@@ -84,9 +103,10 @@ function render(expr: Expr, d: Dialect): Rendered {
         if (text !== undefined) return { text, prec: ATOM, kind: 'atom' };
       }
       if (arg.kind === 'or' && d.negatedList) {
-        const groups = listGroups(arg.args);
-        if (groups.length === 1 && Array.isArray(groups[0]) && groups[0].length > 1) {
-          const text = d.negatedList(groups[0]);
+        const groups = listGroups(arg.args, d);
+        const g = groups[0];
+        if (groups.length === 1 && g && isGroup(g) && !g.keyed && g.preds.length > 1) {
+          const text = d.negatedList(g.preds);
           if (text !== undefined) return { text, prec: ATOM, kind: 'atom' };
         }
       }
@@ -100,11 +120,11 @@ function render(expr: Expr, d: Dialect): Rendered {
     },
     or: (n) => {
       const parts: string[] = [];
-      for (const g of d.list ? listGroups(n.args) : n.args) {
-        if (Array.isArray(g)) {
-          const text = g.length > 1 ? d.list!(g) : undefined;
+      for (const g of d.list || d.listKey ? listGroups(n.args, d) : n.args) {
+        if (isGroup(g)) {
+          const text = g.preds.length < 2 ? undefined : g.keyed ? d.keyedList?.(g.preds) : d.list?.(g.preds);
           if (text !== undefined) parts.push(text);
-          else for (const p of g) parts.push(operand(d, render(p, d), d.precedence.or, 'or'));
+          else for (const p of g.preds) parts.push(operand(d, render(p, d), d.precedence.or, 'or'));
         } else {
           parts.push(operand(d, render(g, d), d.precedence.or, 'or'));
         }

@@ -1,8 +1,8 @@
 // Typed front of the generated Sigma condition parser (grammars/sigma-condition.peggy).
 import { parse as parseGenerated } from '../generated/sigma-condition.js';
 import { peggyToRulecastError } from './peggy-error.js';
-import { embeddedSpan, type EmbeddedText } from './embedded.js';
-import { RulecastError } from '../diagnostics/diagnostic.js';
+import type { EmbeddedText } from './embedded.js';
+import { checkNesting } from './nesting.js';
 
 /** A keyword as written, with its offsets in the condition text. */
 export interface ConditionKeyword {
@@ -24,12 +24,8 @@ export type ConditionNode =
 
 /** Parses a condition; offsets in the tree are offsets in `embedded.text`. Syntax errors are
  *  RulecastErrors (code `condition-syntax`) pointing at the column in the rule file. */
-/** Deepest nesting of parentheses and `not` accepted: real conditions use a handful; thousands
- *  would overflow the recursive parser and every pass after it. */
-export const maxConditionDepth = 64;
-
 export function parseCondition(embedded: EmbeddedText): ConditionNode {
-  checkDepth(embedded);
+  checkNesting(embedded, 'condition-too-deep', 'condition', false);
   try {
     return parseGenerated(embedded.text, {}) as ConditionNode;
   } catch (err) {
@@ -37,21 +33,3 @@ export function parseCondition(embedded: EmbeddedText): ConditionNode {
   }
 }
 
-/** Refuses conditions nested deeper than maxConditionDepth before the recursive parser sees them. */
-function checkDepth(embedded: EmbeddedText): void {
-  const text = embedded.text;
-  let depth = 0;
-  let nots = 0;
-  const tokens = /\(|\)|\bnot\b|[A-Za-z0-9_.*?-]+/gi;
-  for (const m of text.matchAll(tokens)) {
-    const t = m[0];
-    if (t === '(') depth++;
-    else if (t === ')') depth = Math.max(0, depth - 1);
-    if (t.toLowerCase() === 'not') nots++;
-    else if (t !== '(') nots = 0;
-    if (depth + nots > maxConditionDepth) {
-      const at = m.index ?? 0;
-      throw new RulecastError('condition-too-deep', `the condition nests parentheses and 'not' more than ${maxConditionDepth} levels deep; rulecast refuses it`, embeddedSpan(embedded, at, at + t.length));
-    }
-  }
-}

@@ -78,10 +78,16 @@ class FieldMapper {
     throw new RulecastError('unsupported-field', `field '${field}' has no equivalent${this.where()} (pipeline ${this.pipeline.name})${target.reason ? `: ${target.reason}` : ''}`, p?.span);
   }
 
+  /** A field no map knows, when the pipeline is not strict: as written, or with the pipeline's prefix. */
+  private unmapped(field: string): string {
+    const u = this.pipeline.unmapped;
+    return u && !u.keep?.test(field) ? `${u.prefix}${field}` : field;
+  }
+
   /** The target names of a field (for projections). */
   names(field: string): string[] {
     const t = this.lookup(field);
-    if (!t) return this.pipeline.strict ? this.unknown(field) : [field];
+    if (!t) return this.pipeline.strict ? this.unknown(field) : [this.unmapped(field)];
     const collect = (x: FieldTarget): string[] => (x.kind === 'field' ? [x.field] : x.kind === 'any' ? x.targets.flatMap(collect) : this.unsupported(field, x));
     return collect(t);
   }
@@ -92,7 +98,8 @@ class FieldMapper {
     const target = this.lookup(p.field);
     if (!target) {
       if (this.pipeline.strict) return this.unknown(p.field, p);
-      return this.mapFieldRef(p);
+      const field = this.unmapped(p.field);
+      return this.mapFieldRef(field === p.field ? p : (pred({ ...p, field } as Pred) as Pred));
     }
     return this.apply(p, p.field, target);
   }

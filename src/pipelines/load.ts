@@ -21,6 +21,8 @@
 //       Hashes: {any: [{field: SHA1, transform: …}, …]}   # several targets, ORed
 //       Imphash: null                               # no equivalent: an error naming the field
 //   fields: common                                  # field maps used for every source, after its own
+//   unmapped: {prefix: winlog.event_data., keep: '\.'}  # when not strict: prefix for unknown fields,
+//                                                   # except names matching `keep` (a regex)
 import { RulecastError } from '../diagnostics/diagnostic.js';
 import { SourceFile, span } from '../diagnostics/source.js';
 import { assets } from '../generated/assets.js';
@@ -74,7 +76,7 @@ export function loadPipeline(text: string, path: string): Pipeline {
     if (n.kind !== 'scalar' || typeof n.value !== 'string') return fail(`'${key}' must be a string`, n);
     return n.value;
   };
-  const known = new Set(['name', 'description', 'target', 'strict', 'unmatched-logsource', 'layout', 'sources', 'fieldmaps', 'fields']);
+  const known = new Set(['name', 'description', 'target', 'strict', 'unmatched-logsource', 'layout', 'sources', 'fieldmaps', 'fields', 'unmapped']);
   for (const e of root.entries) if (e.key.kind === 'scalar' && !known.has(e.key.text)) fail(`unknown pipeline key '${e.key.text}' (${[...known].join(', ')})`, e.key);
 
   const name = str('name', true)!;
@@ -166,11 +168,29 @@ export function loadPipeline(text: string, path: string): Pipeline {
   if (unmatched !== 'error' && unmatched !== 'keep') fail("'unmatched-logsource' must be error or keep", get(root, 'unmatched-logsource'));
   const layoutNode = get(root, 'layout');
   if (layoutNode && layoutNode.kind !== 'map') fail(`'layout' must be a mapping, not ${describeNode(layoutNode)}`, layoutNode);
+  let unmappedFields: Pipeline['unmapped'];
+  const unmappedNode = get(root, 'unmapped');
+  if (unmappedNode) {
+    const prefix = unmappedNode.kind === 'map' ? get(unmappedNode, 'prefix') : undefined;
+    const keep = unmappedNode.kind === 'map' ? get(unmappedNode, 'keep') : undefined;
+    if (!prefix || prefix.kind !== 'scalar' || typeof prefix.value !== 'string') return fail("'unmapped' needs 'prefix' (a string) and optionally 'keep' (a regular expression)", unmappedNode);
+    let keepRe: RegExp | undefined;
+    if (keep) {
+      if (keep.kind !== 'scalar' || typeof keep.value !== 'string') return fail("'keep' must be a regular expression", keep);
+      try {
+        keepRe = new RegExp(keep.value, 'u');
+      } catch (err) {
+        return fail(`'keep' is not a regular expression: ${err instanceof Error ? err.message : String(err)}`, keep);
+      }
+    }
+    unmappedFields = { prefix: prefix.value, keep: keepRe };
+  }
   return {
     name,
     description: str('description') ?? '',
     target: str('target'),
     strict: strictNode?.kind === 'scalar' && strictNode.value === true,
+    unmapped: unmappedFields,
     sources,
     unmatchedLogsource: unmatched as 'error' | 'keep',
     fieldmaps: mapsByName(get(root, 'fields')),

@@ -56,6 +56,9 @@ export interface Pipeline {
   readonly target?: string | undefined;
   /** An unknown field is an error (true) or is kept as written (false). */
   readonly strict: boolean;
+  /** When not strict: a prefix for fields no field map knows (e.g. `winlog.event_data.`), except
+   *  names matching `keep` (e.g. names with a dot, already in the target's schema). */
+  readonly unmapped?: { readonly prefix: string; readonly keep?: RegExp | undefined } | undefined;
   /** Log source → source. Empty: the pipeline maps fields only. */
   readonly sources: readonly SourceRule[];
   /** What happens to a log source that no source rule matches. */

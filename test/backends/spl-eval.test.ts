@@ -82,6 +82,9 @@ describe('spl backend: the SPL oracle agrees with the IR evaluator', () => {
       const spl = convertNone(q);
       if (spl === undefined) continue;
       const outcome = compare(name, q.expr, spl, generateEvents(q.expr, name.length * 7919, 40));
+      // Integration with the EQL golden cases: a regex RE2 cannot run (eql-regex-lookaround) has no
+      // reference semantics in the IR evaluator, so there is nothing to compare with.
+      if (outcome.skipped?.startsWith('IR evaluator: regular expression')) continue;
       assert.equal(outcome.skipped, undefined, `${name}: ${outcome.skipped}`);
       events += outcome.events;
       mismatches.push(...outcome.mismatches);

@@ -1,0 +1,227 @@
+// The Elasticsearch EQL target: the dialect table (dialect.ts), three-valued-logic guards, the query
+// head (event category), and the values the output templates (templates/eql/*.hbs) lay out.
+import { isRulecastError, RulecastError } from '../../diagnostics/diagnostic.js';
+import { and, not, or, pred, TRUE } from '../../ir/build.js';
+import { irKey } from '../../ir/dump.js';
+import { simplify } from '../../ir/passes.js';
+import { visit, type Expr, type Not, type Pred } from '../../ir/types.js';
+import { attackFromTags } from '../../output/attack.js';
+import type { Branch, MappedQuery } from '../../pipelines/types.js';
+import { guardNegatedNullables } from '../guards.js';
+import { renderExpr } from '../render.js';
+import { makeTarget, type RenderOptions } from '../target.js';
+import type { Target } from '../types.js';
+import { eqlDialect } from './dialect.js';
+import { eqlString } from './strings.js';
+import './transforms.js';
+
+/** The field Elasticsearch reads event categories from (the EQL search API's default). */
+export const CATEGORY_FIELD = 'event.category';
+
+/**
+ * Makes an expression exact under Elasticsearch's three-valued logic. A comparison on a missing
+ * (or null) field is null there, and `not null` is null, so `selection and not filter` would drop
+ * every event that lacks the filter's field, which Sigma keeps. Each nullable predicate under an odd
+ * number of negations gets the guard `?f != null` (false exactly when the predicate would be null);
+ * guards shared by the branches of an `or` are factored out, and a negated conjunction with guards
+ * becomes `?f == null or not (…)`. Both rewrites are distributivity and De Morgan, which hold in
+ * Kleene's logic, so the result means the same and reads like what an analyst would write.
+ */
+export function prepareExpr(expr: Expr): Expr {
+  const plain = simplify(
+    visitPreds(expr, (p) =>
+      // `contains ''` (a value `*`): any value at all. Written as a presence test, which needs no guard.
+      (p.op === 'contains' || p.op === 'startswith' || p.op === 'endswith') && p.value === '' && p.field !== null
+        ? not(pred({ op: 'null', field: p.field, span: p.span }))
+        : p,
+    ),
+  );
+  const guarded = simplify(guardNegatedNullables(plain, (p) => (p.field !== null && p.op !== 'null' && p.op !== 'exists' ? not(pred({ op: 'null', field: p.field })) : undefined)));
+  return simplify(hoistGuards(guarded));
+}
+
+function visitPreds(expr: Expr, fn: (p: Pred) => Expr): Expr {
+  return visit<Expr>(expr, {
+    const: (n) => n,
+    pred: fn,
+    not: (n) => not(visitPreds(n.arg, fn)),
+    and: (n) => and(...n.args.map((a) => visitPreds(a, fn))),
+    or: (n) => or(...n.args.map((a) => visitPreds(a, fn))),
+  });
+}
+
+function isGuard(e: Expr): e is Not {
+  return e.kind === 'not' && e.arg.kind === 'pred' && e.arg.op === 'null';
+}
+
+function guardsOf(e: Expr): Expr[] {
+  if (isGuard(e)) return [e];
+  if (e.kind === 'and') return e.args.filter(isGuard);
+  return [];
+}
+
+function withoutGuards(e: Expr, keys: ReadonlySet<string>): Expr {
+  if (isGuard(e) && keys.has(irKey(e))) return TRUE;
+  if (e.kind === 'and') return and(...e.args.filter((a) => !(isGuard(a) && keys.has(irKey(a)))));
+  return e;
+}
+
+function hoistGuards(expr: Expr): Expr {
+  return visit<Expr>(expr, {
+    const: (n) => n,
+    pred: (n) => n,
+    and: (n) => simplify(and(...n.args.map(hoistGuards))),
+    or: (n) => {
+      const args = n.args.map(hoistGuards);
+      // Guards shared by every branch come out in front of the `or`; branches that share the same
+      // guards are grouped under them (a or b) where the first of them stood.
+      const sets = args.map((a) => new Set(guardsOf(a).map(irKey)));
+      const common = guardsOf(args[0]!).filter((g) => sets.every((s) => s.has(irKey(g))));
+      if (common.length > 0 && args.length > 1) {
+        const keys = new Set(common.map(irKey));
+        return simplify(and(...common, hoistGuards(or(...args.map((a) => withoutGuards(a, keys))))));
+      }
+      const groups = new Map<string, Expr[]>();
+      const order: (Expr | string)[] = [];
+      args.forEach((a, i) => {
+        const key = [...sets[i]!].sort().join('\u0000');
+        if (key === '') return void order.push(a);
+        const g = groups.get(key);
+        if (g) g.push(a);
+        else {
+          groups.set(key, [a]);
+          order.push(key);
+        }
+      });
+      return simplify(
+        or(
+          ...order.map((x) => {
+            if (typeof x !== 'string') return x;
+            const members = groups.get(x)!;
+            if (members.length === 1) return members[0]!;
+            const guards = guardsOf(members[0]!);
+            const keys = new Set(guards.map(irKey));
+            return and(...guards, or(...members.map((a) => withoutGuards(a, keys))));
+          }),
+        ),
+      );
+    },
+    not: (n) => {
+      const arg = hoistGuards(n.arg);
+      // not (a or b), where the branches keep guards of their own: (not a) and (not b), each then
+      // `?f == null or not …`.
+      if (arg.kind === 'or' && arg.args.some((a) => guardsOf(a).length > 0)) return simplify(and(...arg.args.map((a) => hoistGuards(not(a)))));
+      const guards = guardsOf(arg);
+      if (guards.length === 0 || isGuard(arg)) return simplify(not(arg));
+      const rest = arg.kind === 'and' ? arg.args.filter((a) => !isGuard(a)) : [];
+      return simplify(or(...guards.map((g) => (g as Not).arg), ...(rest.length ? [not(and(...rest))] : [])));
+    },
+  });
+}
+
+/** An event category as EQL writes it after `where`'s left side. */
+function categoryHead(source: string | null): string {
+  if (source === null || source === 'any') return 'any';
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(source) ? source : eqlString(source);
+}
+
+export function renderEqlExpression(expr: Expr): string {
+  return renderExpr(prepareExpr(expr), eqlDialect);
+}
+
+/** Errors about the rule as a whole (a keyword) name the rule too. */
+function inRule<T>(mapped: MappedQuery, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isRulecastError(err) && err.code === 'unsupported-keyword') {
+      const d = err.diagnostic;
+      throw new RulecastError(d.code, `rule '${mapped.query.meta.title}': ${d.message}`, d.span, d.notes);
+    }
+    throw err;
+  }
+}
+
+function renderBranch(branch: Branch, mapped: MappedQuery, options: RenderOptions): string {
+  const head = options.bare ? 'any' : categoryHead(branch.source);
+  return inRule(mapped, () => `${head} where ${renderEqlExpression(branch.expr)}`);
+}
+
+/**
+ * One query for all branches (a rule with several log sources is their union):
+ * - one branch, or all with the same category and expression: that query;
+ * - all with one category: `cat where (e1) or (e2)`;
+ * - several categories: `any where (event.category == "process" and e1) or (…)`, a branch without
+ *   a category (`any`) contributing its expression alone.
+ */
+export function unionQuery(branches: readonly Branch[], bare: boolean): string {
+  const heads = branches.map((b) => (bare ? 'any' : categoryHead(b.source)));
+  const uniqueHeads = [...new Set(heads)];
+  if (uniqueHeads.length === 1) {
+    return `${uniqueHeads[0]} where ${renderEqlExpression(or(...branches.map((b) => b.expr)))}`;
+  }
+  const parts = branches.map((b, i) => {
+    const source = heads[i] === 'any' ? null : b.source!;
+    return source === null ? b.expr : and(pred({ op: 'eq', field: CATEGORY_FIELD, value: source, cased: true }), b.expr);
+  });
+  return `any where ${renderEqlExpression(or(...parts))}`;
+}
+
+const severities: Record<string, { severity: string; risk: number }> = {
+  informational: { severity: 'low', risk: 1 },
+  low: { severity: 'low', risk: 21 },
+  medium: { severity: 'medium', risk: 47 },
+  high: { severity: 'high', risk: 73 },
+  critical: { severity: 'critical', risk: 99 },
+};
+
+/** Elastic's `threat` array from the rule's ATT&CK tags: one entry per tactic, each with the rule's
+ *  techniques (Sigma tags do not say which technique belongs to which tactic). The technique name
+ *  is its id: rulecast carries no ATT&CK technique catalogue. */
+export function elasticThreat(tags: readonly string[]): unknown[] {
+  const attack = attackFromTags(tags);
+  const techniques = new Map<string, string[]>();
+  for (const t of attack.techniques) {
+    const subs = techniques.get(t.technique) ?? [];
+    if (t.subtechnique && !subs.includes(t.subtechnique)) subs.push(t.subtechnique);
+    techniques.set(t.technique, subs);
+  }
+  const technique = [...techniques].map(([id, subs]) => ({
+    id,
+    name: id,
+    reference: `https://attack.mitre.org/techniques/${id}/`,
+    ...(subs.length
+      ? { subtechnique: subs.map((s) => ({ id: s, name: s, reference: `https://attack.mitre.org/techniques/${s.replace('.', '/')}/` })) }
+      : {}),
+  }));
+  return attack.tactics.map((t) => ({
+    framework: 'MITRE ATT&CK',
+    tactic: { id: t.id, name: t.name, reference: `https://attack.mitre.org/tactics/${t.id}/` },
+    technique,
+  }));
+}
+
+const DEFAULT_INDEX = ['logs-*'];
+
+export const eqlTarget: Target = makeTarget({
+  name: 'eql',
+  description: 'Elasticsearch Event Query Language',
+  extension: '.eql',
+  defaultPipeline: 'ecs-windows',
+  renderBranch,
+  context(mapped, _bodies, options) {
+    const q = mapped.query;
+    const level = q.meta.level ? severities[q.meta.level.toLowerCase()] : undefined;
+    const indexes = [mapped.layout.index, ...mapped.branches.map((b) => b.layout.index)].filter((x) => x !== undefined).flatMap((x) => (Array.isArray(x) ? x : [x])).map(String);
+    const index = indexes.length ? [...new Set(indexes)] : DEFAULT_INDEX;
+    return {
+      eql: inRule(mapped, () => unionQuery(mapped.branches, options.bare)),
+      index,
+      severity: level?.severity ?? 'medium',
+      riskScore: level?.risk ?? 47,
+      threat: elasticThreat(q.meta.tags),
+      from: q.lookback ? `now-${q.lookback.count}${q.lookback.unit}` : String(mapped.layout.from ?? 'now-6m'),
+      interval: String(mapped.layout.interval ?? '5m'),
+    };
+  },
+});
