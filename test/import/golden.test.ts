@@ -17,7 +17,11 @@ import { testData, updateGolden } from '../support/paths.js';
 export const reverseFixture = loadPipeline(readFileSync(testData('import', 'fixtures', 'defender-fixture.yml'), 'utf8'), 'test/import/fixtures/defender-fixture.yml');
 
 /** The outputs each golden case pins: the target and how the reverse mapping is done. */
-const outputs: { target: string; ext: string }[] = [{ target: 'sigma', ext: 'yml' }];
+const outputs: { target: string; ext: string }[] = [
+  { target: 'sigma', ext: 'yml' },
+  { target: 'spl', ext: 'spl' },
+  { target: 'eql', ext: 'eql' },
+];
 
 function inputOf(dir: string): string {
   const name = readdirSync(dir).find((f) => f.startsWith('input.'));
