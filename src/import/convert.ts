@@ -101,7 +101,7 @@ export function nativePipeline(kql: KqlQuery): Pipeline {
 
 /** The query in Sigma's terms: one rule, or one per table when a column means different Sigma
  *  fields in different tables. */
-export function sigmaViews(imported: ImportedKql, kql: KqlQuery, reverse: string | Pipeline = defaultReversePipeline): SigmaView[] {
+export function sigmaViews(imported: ImportedKql, kql: KqlQuery, reverse: string | Pipeline = defaultReversePipeline, identity = false): SigmaView[] {
   let pipeline: Pipeline;
   if (typeof reverse === 'string') {
     if (!builtinPipelines().includes(reverse)) {
@@ -112,7 +112,7 @@ export function sigmaViews(imported: ImportedKql, kql: KqlQuery, reverse: string
     pipeline = reverse;
   }
   const { expr: _e, logsources: _l, fields: _f, lookback: _b, ...base } = nativeQuery(imported, kql);
-  return toSigmaView(kql, base, pipeline);
+  return toSigmaView(kql, base, pipeline, { identity });
 }
 
 export interface KqlConversionResult {
@@ -171,7 +171,9 @@ export function renderImported(imported: ImportedKql, kql: KqlQuery, target: str
     const bare = options.pipelines?.length === 1 && options.pipelines[0] === 'none';
     return { text: t.convert(nativeQuery(imported, kql), { ...options, pipelines: bare ? ['none'] : [nativePipeline(kql)] }), warnings: [] };
   }
-  const views = sigmaViews(imported, kql, reverse);
+  // A column without a Sigma name may keep its own only in a Sigma rule (read back with the same
+  // pipeline); an SPL or EQL pipeline would not know it.
+  const views = sigmaViews(imported, kql, reverse, target === 'sigma');
   const texts = views.map((v) => t.convert(v.query, options).replace(/\n+$/, ''));
   const separator = target === 'sigma' ? '\n---\n' : '\n\n';
   return { text: `${texts.join(separator)}\n`, warnings: views.flatMap((v) => [...v.warnings]) };

@@ -55,7 +55,7 @@ describe('golden: KQL imports', () => {
           let text: string;
           let ok = true;
           try {
-            text = imported.map((r) => renderImported(r, r.query!, target, {}, reverseFixture).text).join('\n');
+            text = imported.map((r) => renderImported(r, r.query!, target, {}, reverseFixture).text).join(target === 'sigma' ? '---\n' : '\n');
           } catch (err) {
             if (!isRulecastError(err)) throw err;
             text = `${formatDiagnostic(err.diagnostic)}\n`;

@@ -34,7 +34,7 @@ describe('KQL import: Defender columns back to Sigma fields', () => {
   it('inverts exact renames per table, skipping transforms and sources with added conditions', () => {
     const inv = invertPipeline(fixture);
     assert.deepEqual([...inv.keys()], ['DeviceProcessEvents', 'DeviceFileEvents']);
-    const proc = inv.get('DeviceProcessEvents')!;
+    const proc = inv.get('DeviceProcessEvents')!.parts[0]!;
     assert.deepEqual(proc.logsource, { category: 'process_creation', product: 'windows' });
     assert.deepEqual(proc.columns.get('FolderPath'), ['Image', 'process.executable']);
     assert.equal(proc.columns.get('InitiatingProcessFileName'), undefined, 'a basename transform has no exact inverse');
@@ -67,6 +67,56 @@ describe('KQL import: Defender columns back to Sigma fields', () => {
     assert.equal(vs.length, 2);
     assert.match(dumpIr(vs[0]!.query.expr), /"field": "process.name"/);
     assert.match(dumpIr(vs[1]!.query.expr), /"field": "file.name"/);
+  });
+
+  it('splits a table by ActionType when its log sources cover its documented values exactly', () => {
+    const split = loadPipeline(
+      `name: split
+target: kql
+sources:
+  - logsource: {category: file_event}
+    source: DeviceFileEvents
+    fieldmaps: [file]
+    conditions: {ActionType: [FileCreated, FileModified]}
+  - logsource: {category: file_delete}
+    source: DeviceFileEvents
+    fieldmaps: [file]
+    conditions: {ActionType: FileDeleted}
+  - logsource: {category: file_rename}
+    source: DeviceFileEvents
+    fieldmaps: [file]
+    conditions: {ActionType: FileRenamed}
+  - logsource: {category: registry_set}
+    source: DeviceRegistryEvents
+    fieldmaps: [file]
+    conditions: {ActionType: RegistryValueSet}
+fieldmaps:
+  file:
+    TargetFilename: FolderPath
+`,
+      'split.yml',
+    );
+    const inv = invertPipeline(split);
+    assert.deepEqual(inv.get('DeviceFileEvents')!.parts.map((p) => p.logsource.category), ['file_event', 'file_delete', 'file_rename']);
+    // RegistryValueSet is not all of DeviceRegistryEvents.
+    assert.equal(inv.get('DeviceRegistryEvents'), undefined);
+    const [imported] = importKql(new SourceFile('<test>.kql', 'DeviceFileEvents | where FolderPath endswith ".eml"'), 'kql');
+    const [v] = sigmaViews(imported!, imported!.query!, split);
+    assert.deepEqual(v!.query.logsources.map((l) => l.category), ['file_event', 'file_delete', 'file_rename']);
+    // Without the rename log source the values are not all covered.
+    const partial = loadPipeline(readFileSync(testData('import', 'fixtures', 'defender-fixture.yml'), 'utf8').replace(/ {2}- logsource: \{category: file_event, product: windows\}\n {4}source: DeviceFileEvents\n {4}fieldmaps: \[file\]\n/, ''), 'partial.yml');
+    assert.equal(invertPipeline(partial).get('DeviceFileEvents'), undefined);
+  });
+
+  it('keeps a column under its own name only for a Sigma rule, where the pipeline keeps unknown fields', () => {
+    const [imported] = importKql(new SourceFile('<test>.kql', 'DeviceProcessEvents | where InitiatingProcessAccountName == "x"'), 'kql');
+    assert.throws(() => sigmaViews(imported!, imported!.query!, fixture), /column InitiatingProcessAccountName of DeviceProcessEvents has no exact Sigma field/);
+    const [v] = sigmaViews(imported!, imported!.query!, fixture, true);
+    assert.match(dumpIr(v!.query.expr), /"field": "InitiatingProcessAccountName"/);
+    assert.deepEqual(v!.warnings.map((w) => w.code), ['kql-column-kept']);
+    // A name a field map claims for another column cannot stand for itself.
+    const [claimed] = importKql(new SourceFile('<test>.kql', 'DeviceProcessEvents | where Image == "x"'), 'kql');
+    assert.throws(() => sigmaViews(claimed!, claimed!.query!, fixture, true), /column Image of DeviceProcessEvents has no exact Sigma field/);
   });
 
   it('refuses tables and columns without an exact inverse', () => {
