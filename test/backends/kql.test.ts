@@ -1,0 +1,238 @@
+// KQL backend: golden outputs per case (test/golden/<case>/), one per pipeline — `out.kql` without
+// a pipeline (-p none), `out.defender-xdr.kql` with the default pipeline, `out.sentinel-asim.kql` —
+// or the full formatted error (`kql.error.txt`, `defender-xdr.error.txt`, `sentinel-asim.error.txt`)
+// when the target must refuse. Every output is also parsed by Microsoft's parser. Then the output
+// formats, the pipelines' schemas against ../shared/schemas, and the shipped rules.
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { compileSigma, convertCompiled, formatDiagnostic, getTarget } from '../../src/index.js';
+import { getBuiltinPipeline, loadPipeline } from '../../src/pipelines/load.js';
+import { tableSchemas } from '../../src/backends/kql/schema.js';
+import { expectFile, goldenCases } from '../support/golden.js';
+import { projectRoot, testData, updateGolden } from '../support/paths.js';
+import { analyze, defenderSchema, globalsFor, parse } from './kql-support.js';
+
+const pipelines = [
+  { name: 'none', out: 'out.kql', error: 'kql.error.txt' },
+  { name: 'defender-xdr', out: 'out.defender-xdr.kql', error: 'defender-xdr.error.txt' },
+  { name: 'sentinel-asim', out: 'out.sentinel-asim.kql', error: 'sentinel-asim.error.txt' },
+];
+
+function compile(dir: string, path: string) {
+  const docs = compileSigma(readFileSync(join(dir, 'rule.yml'), 'utf8'), path);
+  assert.equal(docs.length, 1);
+  return docs[0]!;
+}
+
+/** The query as a complete KQL statement (a bare expression is a where condition). */
+export function statement(query: string, bare: boolean): string {
+  return bare ? `T | where ${query}` : query;
+}
+
+const defenderGlobals = globalsFor(defenderSchema());
+
+describe('kql backend: golden outputs', () => {
+  for (const name of goldenCases()) {
+    it(name, () => {
+      const dir = testData('golden', name);
+      const doc = compile(dir, `test/golden/${name}/rule.yml`);
+      for (const p of pipelines) {
+        const result = convertCompiled(doc, 'kql', { pipelines: [p.name] });
+        const outPath = join(dir, p.out);
+        const errorPath = join(dir, p.error);
+        if (result.error) {
+          if (updateGolden) rmSync(outPath, { force: true });
+          assert.ok(!existsSync(outPath), `${p.name}: expected output ${p.out}, but the conversion failed: ${result.error.message}`);
+          expectFile(errorPath, `${formatDiagnostic(result.error)}\n`);
+        } else {
+          if (updateGolden) rmSync(errorPath, { force: true });
+          assert.ok(!existsSync(errorPath), `${p.name}: expected error ${p.error}, but the rule converted`);
+          expectFile(outPath, `${result.query!}\n`);
+          const { diagnostics } = parse(statement(result.query!, p.name === 'none'));
+          assert.deepEqual(diagnostics, [], `${p.name}: syntax errors in\n${result.query}`);
+          if (p.name === 'defender-xdr') assert.deepEqual(analyze(result.query!, defenderGlobals), [], `${p.name}: analyzer errors in\n${result.query}`);
+        }
+      }
+    });
+  }
+});
+
+describe('kql backend: output formats', () => {
+  const dir = testData('golden', 'kql-union-ecs');
+  const doc = compile(dir, 'test/golden/kql-union-ecs/rule.yml');
+  const formats = [
+    { format: 'sentinel-hunting', out: 'out.sentinel-hunting.kql' },
+    { format: 'sentinel-rule', out: 'out.sentinel-rule.kql' },
+    { format: 'defender-rule', out: 'out.defender-rule.kql' },
+  ];
+
+  for (const f of formats) {
+    it(`${f.format} (golden; YAML/JSON named .kql as every golden output of this target)`, () => {
+      const result = convertCompiled(doc, 'kql', { format: f.format });
+      assert.equal(result.error, null, result.error?.message);
+      expectFile(join(dir, f.out), `${result.query!}\n`);
+    });
+  }
+
+  it('sentinel-hunting is YAML with the seed shape and the default query', () => {
+    const text = convertCompiled(doc, 'kql', { format: 'sentinel-hunting' }).query!;
+    const y = load(text) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(y), ['id', 'name', 'description', 'requiredDataConnectors', 'tactics', 'relevantTechniques', 'query']);
+    assert.equal(y.id, doc.id);
+    assert.equal(y.name, doc.title);
+    assert.equal(y.description, doc.query!.meta.description);
+    assert.deepEqual(y.requiredDataConnectors, [{ connectorId: 'MicrosoftThreatProtection', dataTypes: ['DeviceProcessEvents', 'DeviceFileEvents'] }]);
+    assert.deepEqual(y.tactics, ['Discovery', 'Execution']);
+    assert.deepEqual(y.relevantTechniques, ['T1046', 'T1059.001']);
+    assert.equal(y.query, `${convertCompiled(doc, 'kql').query!}\n`);
+  });
+
+  it('sentinel-rule adds severity, schedule and trigger (lookback → queryPeriod)', () => {
+    const y = load(convertCompiled(doc, 'kql', { format: 'sentinel-rule' }).query!) as Record<string, unknown>;
+    assert.equal(y.severity, 'High');
+    assert.equal(y.queryFrequency, '1h');
+    assert.equal(y.queryPeriod, '7d');
+    assert.equal(y.triggerOperator, 'gt');
+    assert.equal(y.triggerThreshold, 0);
+    assert.equal(y.kind, 'Scheduled');
+  });
+
+  it('sentinel-rule refuses a lookback longer than a scheduled rule can query', () => {
+    const long = compileSigma(readFileSync(join(dir, 'rule.yml'), 'utf8').replace('lookback: 7d', 'lookback: 30d'), 'x.yml')[0]!;
+    const result = convertCompiled(long, 'kql', { format: 'sentinel-rule' });
+    assert.equal(result.error?.code, 'template-error');
+    assert.match(result.error!.message, /lookback_longer_than_14_days/);
+  });
+
+  it('defender-rule is the Graph detectionRule JSON; the projection keeps Timestamp, DeviceId and ReportId', () => {
+    const json = JSON.parse(convertCompiled(doc, 'kql', { format: 'defender-rule' }).query!) as Record<string, any>;
+    assert.equal(json.displayName, doc.title);
+    assert.equal(json.schedule.period, '1H');
+    assert.equal(json.detectionAction.alertTemplate.severity, 'high');
+    assert.equal(json.detectionAction.alertTemplate.category, 'Discovery');
+    assert.deepEqual(json.detectionAction.alertTemplate.mitreTechniques, ['T1046', 'T1059.001']);
+    const query = json.queryCondition.queryText as string;
+    const projected = /\| project (.*)$/.exec(query)![1]!.split(', ');
+    for (const c of ['Timestamp', 'DeviceId', 'ReportId']) assert.ok(projected.includes(c), c);
+    assert.deepEqual(analyze(query, defenderGlobals), []);
+  });
+
+  it('defender-rule needs Defender XDR tables', () => {
+    const result = convertCompiled(doc, 'kql', { format: 'defender-rule', pipelines: ['sentinel-asim'] });
+    assert.equal(result.error?.code, 'template-error');
+  });
+
+  it('titles and descriptions with YAML/JSON specials stay data', () => {
+    const nasty = 'a: "b" # c\n- d \\ \u2028 {e} \u0007';
+    const text = readFileSync(join(dir, 'rule.yml'), 'utf8').replace('title: Golden kql-union-ecs', `title: ${JSON.stringify(nasty)}`);
+    const d = compileSigma(text, 'x.yml')[0]!;
+    for (const format of ['sentinel-hunting', 'sentinel-rule']) {
+      const y = load(convertCompiled(d, 'kql', { format }).query!) as Record<string, unknown>;
+      assert.equal(y.name, nasty);
+    }
+    const json = JSON.parse(convertCompiled(d, 'kql', { format: 'defender-rule' }).query!) as Record<string, any>;
+    assert.equal(json.displayName, nasty);
+  });
+
+  it('-p none with a rule format embeds the bare expression', () => {
+    const y = load(convertCompiled(doc, 'kql', { format: 'sentinel-hunting', pipelines: ['none'] }).query!) as Record<string, unknown>;
+    assert.equal(y.query, `${convertCompiled(doc, 'kql', { pipelines: ['none'] }).query!}\n`);
+  });
+
+  it('lists its formats and pipelines', () => {
+    const t = getTarget('kql')!;
+    assert.deepEqual([...t.formats], ['default', 'defender-rule', 'sentinel-hunting', 'sentinel-rule']);
+    assert.deepEqual([...t.pipelines], ['defender-xdr', 'sentinel-asim', 'none']);
+    assert.equal(t.defaultPipeline, 'defender-xdr');
+  });
+});
+
+describe('kql pipelines', () => {
+  it('defender-xdr declares exactly the columns and types of ../shared/schemas/defender-xdr.json', () => {
+    const schemas = tableSchemas(getBuiltinPipeline('defender-xdr').layout);
+    const reference = defenderSchema();
+    assert.deepEqual([...schemas.keys()].sort(), Object.keys(reference).sort());
+    for (const [table, cols] of Object.entries(reference)) {
+      assert.deepEqual(Object.fromEntries(schemas.get(table)!.columns), cols, table);
+    }
+  });
+
+  it('computed columns are valid KQL over their table (analyzer)', () => {
+    const schemas = tableSchemas(getBuiltinPipeline('defender-xdr').layout);
+    for (const [table, schema] of schemas) {
+      for (const [name, c] of schema.computed) {
+        assert.deepEqual(analyze(`${table} | where ${c.present ?? 'true'} | extend ${name} = ${c.kql} | where ${name} =~ "x"`, defenderGlobals), [], `${table}.${name}`);
+      }
+    }
+  });
+
+  it('every source of both pipelines has a table schema', () => {
+    for (const name of ['defender-xdr', 'sentinel-asim']) {
+      const p = getBuiltinPipeline(name);
+      const schemas = tableSchemas(p.layout);
+      for (const s of p.sources) assert.ok(s.source && schemas.has(s.source), `${name}: ${s.source}`);
+    }
+  });
+
+  it('a user pipeline (-p file.yml) declares its own tables, types and computed columns', () => {
+    const mine = loadPipeline(
+      `name: mine
+target: kql
+sources:
+  - logsource: {category: process_creation}
+    source: ProcLog
+    fieldmaps: [m]
+fieldmaps:
+  m:
+    Image: path
+    CommandLine: cmd
+    User: who
+layout:
+  time: ts
+  tables:
+    ProcLog:
+      columns: {ts: datetime, path: string, cmd: string, user: string, domain: string}
+      computed:
+        who: {type: string, kql: 'strcat(domain, "/", user)', present: 'isnotempty(user)'}
+`,
+      'mine.yml',
+    );
+    const doc = compile(testData('golden', 'basic-selection'), 'r.yml');
+    assert.equal(
+      convertCompiled(doc, 'kql', { pipelines: [mine] }).query,
+      'ProcLog\n| where path endswith @"\\nbtscan.exe" and (cmd contains " -r " or cmd contains " -v ")',
+    );
+    const user = compileSigma(readFileSync(testData('golden', 'neq', 'rule.yml'), 'utf8'), 'neq.yml')[0]!;
+    assert.equal(
+      convertCompiled(user, 'kql', { pipelines: [mine] }).query,
+      'ProcLog\n| extend who = strcat(domain, "/", user)\n| where path endswith @"\\rundll32.exe" and who !in~ ("SYSTEM", "LOCAL SERVICE")',
+    );
+    const bad = compileSigma(readFileSync(testData('golden', 'null-and-exists', 'rule.yml'), 'utf8'), 'n.yml')[0]!;
+    const error = convertCompiled(bad, 'kql', { pipelines: [mine] }).error;
+    assert.equal(error?.code, 'unknown-column');
+    assert.match(error!.message, /field 'ParentImage' is neither mapped \(pipeline mine\) nor a column of ProcLog/);
+  });
+});
+
+describe('the rules rulecast ships', () => {
+  it('nbtscan: the seed hunting query, as a union over process and file events', () => {
+    const path = join(projectRoot, 'rules', 'windows', 'proc_creation_win_nbtscan.yml');
+    const doc = compileSigma(readFileSync(path, 'utf8'), 'rules/windows/proc_creation_win_nbtscan.yml')[0]!;
+    const result = convertCompiled(doc, 'kql');
+    assert.equal(result.error, null, result.error?.message);
+    // The expected outputs live beside the golden cases, in a folder without rule.yml.
+    const expected = join(projectRoot, 'test', 'golden', 'kql-nbtscan-rule');
+    expectFile(join(expected, 'out.defender-xdr.kql'), `${result.query!}\n`);
+    assert.deepEqual(analyze(result.query!, defenderGlobals), []);
+    for (const format of ['sentinel-hunting', 'sentinel-rule', 'defender-rule']) {
+      const r = convertCompiled(doc, 'kql', { format });
+      assert.equal(r.error, null, r.error?.message);
+      expectFile(join(expected, `out.${format}.kql`), `${r.query!}\n`);
+    }
+    const asim = convertCompiled(doc, 'kql', { pipelines: ['sentinel-asim'] });
+    assert.equal(asim.error, null, asim.error?.message);
+    expectFile(join(expected, 'out.sentinel-asim.kql'), `${asim.query!}\n`);
+  });
+});
