@@ -6,6 +6,7 @@ import { SourceFile } from '../diagnostics/source.js';
 import { getTarget } from '../backends/registry.js';
 import type { ConvertOptions } from '../backends/types.js';
 import type { QueryMeta, RuleQuery } from '../ir/query.js';
+import { predicates } from '../ir/passes.js';
 import { builtinPipelines, getBuiltinPipeline } from '../pipelines/load.js';
 import type { Pipeline } from '../pipelines/types.js';
 import type { KqlQuery } from '../lower/kql.js';
@@ -88,7 +89,7 @@ export function nativePipeline(kql: KqlQuery): Pipeline {
     strict: false,
     unmatchedLogsource: 'error',
     fieldmaps: [],
-    layout: forward?.layout ?? {},
+    layout: nativeLayout(forward?.layout ?? {}, kql),
     origin: 'rulecast (KQL import)',
     sources: kql.tables.map((t) => ({
       logsource: tableLogsource(t.name),
@@ -97,6 +98,21 @@ export function nativePipeline(kql: KqlQuery): Pipeline {
       layout: forward?.sources.find((s) => s.source === t.name)?.layout ?? {},
     })),
   };
+}
+
+/** The forward pipeline's layout for the query's own tables. Its table schemas (column types) are
+ *  kept only when every table of the query has one listing every column the query reads: the KQL
+ *  backend then checks columns against them, while a union may read a column that only some of its
+ *  tables have (Kusto gives the others' rows an empty value). */
+function nativeLayout(layout: Readonly<Record<string, unknown>>, kql: KqlQuery): Record<string, unknown> {
+  const { tables, ...rest } = layout as { tables?: Record<string, { columns?: Record<string, unknown> }> };
+  if (!tables) return { ...rest };
+  const used = new Set([...predicates(kql.expr).flatMap((p) => (p.field === null ? [] : p.op === 'fieldref' ? [p.field, p.value.field] : [p.field])), ...kql.fields]);
+  const complete = kql.tables.every((t) => {
+    const columns = tables[t.name]?.columns;
+    return columns !== undefined && [...used].every((c) => Object.prototype.hasOwnProperty.call(columns, c));
+  });
+  return complete ? { ...rest, tables: Object.fromEntries(kql.tables.map((t) => [t.name, tables[t.name]])) } : rest;
 }
 
 /** The query in Sigma's terms: one rule, or one per table when a column means different Sigma

@@ -1,7 +1,8 @@
 // KQL hunting queries → rulecast: read the document, parse each query, lower it to the IR.
 import { isRulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../diagnostics/source.js';
-import { KqlUnsupportedError, lowerKql, type KqlQuery } from '../lower/kql.js';
+import { KqlUnsupportedError, lowerKql, type KqlLowerOptions, type KqlQuery } from '../lower/kql.js';
+import { builtinPipelines, getBuiltinPipeline } from '../pipelines/load.js';
 import { parseKql } from '../parse/kql.js';
 import { readKqlDocument, type KqlDocumentFormat, type KqlDocumentMeta } from './document.js';
 
@@ -19,8 +20,15 @@ export interface ImportedKql {
   readonly construct?: string | undefined;
 }
 
+/** Column types from the built-in defender-xdr pipeline's layout (`layout.tables.<T>.columns`). */
+export function defenderColumnTypes(table: string): Readonly<Record<string, string>> | undefined {
+  if (!builtinPipelines().includes('defender-xdr')) return undefined;
+  const tables = (getBuiltinPipeline('defender-xdr').layout as { tables?: Record<string, { columns?: Record<string, string> }> }).tables;
+  return tables?.[table]?.columns;
+}
+
 /** Reads every query of a document and lowers it; never throws for bad input. */
-export function importKql(source: SourceFile, format?: KqlDocumentFormat): ImportedKql[] {
+export function importKql(source: SourceFile, format?: KqlDocumentFormat, options: KqlLowerOptions = { columnTypes: defenderColumnTypes }): ImportedKql[] {
   let doc;
   try {
     doc = readKqlDocument(source, format);
@@ -31,7 +39,7 @@ export function importKql(source: SourceFile, format?: KqlDocumentFormat): Impor
   return doc.queries.map((q) => {
     const base = { path: source.path, index: q.index, format: doc.format, meta: q.meta, text: q.embedded.text };
     try {
-      return { ...base, query: lowerKql(parseKql(q.embedded), q.embedded) };
+      return { ...base, query: lowerKql(parseKql(q.embedded), q.embedded, options) };
     } catch (err) {
       if (!isRulecastError(err)) throw err;
       const construct = err instanceof KqlUnsupportedError ? err.construct : err.code === 'kql-syntax' ? 'syntax error' : err.code;

@@ -104,14 +104,32 @@ function actionTypeValues(e: Expr): string[] | undefined {
   return v === undefined ? undefined : [v];
 }
 
-/** Each table's log sources in the inverse of `pipeline` (tables it cannot cover are absent). */
+/** The same test as the pipeline's (src/pipelines/apply.ts): every key the rule gives must equal
+ *  the log source's, case-insensitively. */
+function matches(pattern: QueryLogsource, actual: QueryLogsource): boolean {
+  return (['category', 'product', 'service', 'definition'] as const).every((k) => pattern[k] === undefined || (actual[k] !== undefined && pattern[k]!.toLowerCase() === actual[k]!.toLowerCase()));
+}
+
+/** The log source a source rule stands for in a rule: its own keys, with `product: windows` when it
+ *  names no product (the product Sigma's taxonomy and the SPL and EQL pipelines key on), provided
+ *  the pipeline still sends that log source to this very rule. */
+function ruleLogsource(pipeline: Pipeline, rule: SourceRule): QueryLogsource {
+  if (rule.logsource.product !== undefined || rule.logsource.service !== undefined) return rule.logsource;
+  const windows = { ...rule.logsource, product: 'windows' };
+  return pipeline.sources.find((s) => matches(s.logsource, windows)) === rule ? windows : rule.logsource;
+}
+
+/** Each table's log sources in the inverse of `pipeline` (tables it cannot cover are absent). A
+ *  table is read as a whole by an unconditional source rule: a product-neutral one when there is
+ *  one (Defender XDR's DeviceProcessEvents also holds Linux and macOS devices), else the first. */
 export function invertPipeline(pipeline: Pipeline): Map<string, TableInverse> {
   const out = new Map<string, TableInverse>();
   const tables = [...new Set(pipeline.sources.map((s) => s.source).filter((s): s is string => s !== null))];
   for (const table of tables) {
     const rules = pipeline.sources.filter((s) => s.source === table);
-    const part = (rule: SourceRule): LogsourceInverse => ({ logsource: rule.logsource, condition: rule.conditions, columns: exactRenames(mapsOf(rule, pipeline)), rule });
-    const whole = rules.find((r) => r.conditions === undefined);
+    const part = (rule: SourceRule): LogsourceInverse => ({ logsource: ruleLogsource(pipeline, rule), condition: rule.conditions, columns: exactRenames(mapsOf(rule, pipeline)), rule });
+    const unconditional = rules.filter((r) => r.conditions === undefined);
+    const whole = unconditional.find((r) => r.logsource.product === undefined && r.logsource.service === undefined) ?? unconditional[0];
     if (whole) {
       out.set(table, { table, parts: [part(whole)] });
       continue;

@@ -78,17 +78,39 @@ interface Tf {
 
 const importNote = 'rulecast imports detection queries: let bindings of scalars and lists, a table or a union of tables, where filters, an ago() time filter and project';
 
-export function lowerKql(script: KqlScript, embedded: EmbeddedText): KqlQuery {
-  return new KqlLowering(embedded).script(script);
+export interface KqlLowerOptions {
+  /** Column types of a table (Kusto type names: string, long, int, real, bool, datetime…), when
+   *  known. Used only where the meaning depends on the type: isnull()/isnotnull(). */
+  readonly columnTypes?: ((table: string) => Readonly<Record<string, string>> | undefined) | undefined;
+}
+
+export function lowerKql(script: KqlScript, embedded: EmbeddedText, options: KqlLowerOptions = {}): KqlQuery {
+  return new KqlLowering(embedded, options).script(script);
 }
 
 class KqlLowering {
   private readonly lets = new Map<string, Binding>();
+  private tables: readonly KqlTable[] = [];
   private lookback: { duration: Duration; column: string } | undefined;
   /** Columns available after a `project` (undefined: all). */
   private projected: Set<string> | undefined;
 
-  constructor(private readonly embedded: EmbeddedText) {}
+  constructor(
+    private readonly embedded: EmbeddedText,
+    private readonly options: KqlLowerOptions,
+  ) {}
+
+  /** The column's type in every table of the query, when all agree and all are known. */
+  private columnType(column: string): string | undefined {
+    let type: string | undefined;
+    for (const t of this.tables) {
+      const columns = this.options.columnTypes?.(t.name);
+      const ct = columns && Object.prototype.hasOwnProperty.call(columns, column) ? columns[column] : undefined;
+      if (ct === undefined || (type !== undefined && ct !== type)) return undefined;
+      type = ct;
+    }
+    return type;
+  }
 
   private span(node: { start: number; end: number }): Span {
     return embeddedSpan(this.embedded, node.start, node.end);
@@ -217,6 +239,7 @@ class KqlLowering {
 
   private pipeline(p: KqlPipeline, statement: { start: number; end: number }): KqlQuery {
     const tables = this.source(p.head);
+    this.tables = tables;
     const conjuncts: Expr[] = [];
     let fields: string[] = [];
     for (const op of p.ops) {
@@ -462,8 +485,16 @@ class KqlLowering {
         return e.name === 'isempty' ? { t: empty, f: not(empty) } : { t: not(empty), f: empty };
       }
       case 'isnull':
-      case 'isnotnull':
-        return this.unsupported(`${e.name}()`, `${e.name}() depends on the column's type (a string column is never null in Kusto); use isempty() or isnotempty()`, e);
+      case 'isnotnull': {
+        // A string column is never null in Kusto: isnull() is false on it, whatever the event. Other
+        // types are null where the value is missing.
+        const col = one();
+        const field = this.column(col);
+        const type = this.columnType(field);
+        if (type === undefined) return this.unsupported(`${e.name}()`, `${e.name}() depends on the column's type (a string column is never null in Kusto), and the type of ${field} is not known; use isempty() or isnotempty()`, e);
+        const isNull: Expr = type === 'string' ? FALSE : pred({ op: 'null', field, span: this.span(e) });
+        return e.name === 'isnull' ? { t: isNull, f: not(isNull) } : { t: not(isNull), f: isNull };
+      }
       default:
         return this.unsupported(`${e.name}()`, `the function ${e.name}() is not supported in a condition`, { start: e.nameStart, end: e.nameEnd });
     }

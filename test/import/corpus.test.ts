@@ -2,30 +2,12 @@
 // refused with a located error naming the construct; the statistics are those of docs/kql-import.md
 // (regenerate with `node scripts/kql-corpus.mjs`).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import fg from 'fast-glob';
-import { importStats, type ImportStats } from '../../src/import/stats.js';
-import { sharedRoot } from '../support/paths.js';
-
-const folder = join(sharedRoot, 'corpus', 'hunting-kql');
-const skip = /(^|\/)(README|SECURITY|CODE_OF_CONDUCT|LICENSE|00-query-submission-template)[^/]*$/i;
-
-let cached: ImportStats | undefined;
-/** The corpus imported once for every test that needs it. */
-export function huntingCorpus(): ImportStats {
-  if (!cached) {
-    const paths = fg.sync(['**/*.md', '**/*.txt', '**/*.kql', '**/*.yaml'], { cwd: folder, absolute: true }).sort();
-    const files = paths.filter((p) => !skip.test(p)).map((p) => ({ path: relative(folder, p), text: readFileSync(p, 'utf8') }));
-    cached = importStats(files);
-  }
-  return cached;
-}
+import { huntingCorpus, huntingFolder } from './hunting.js';
 
 describe('KQL import over the hunting-query corpus', () => {
   it('reads every document and imports or refuses every query', () => {
     const s = huntingCorpus();
-    assert.ok(s.documents > 200, `only ${s.documents} documents found in ${folder}`);
+    assert.ok(s.documents > 200, `only ${s.documents} documents found in ${huntingFolder}`);
     assert.equal(s.results.length, s.queries);
     assert.ok(s.imported > 0);
     assert.equal(s.queries - s.imported, s.stoppedBy.reduce((n, [, c]) => n + c, 0));

@@ -97,6 +97,19 @@ describe('KQL import: operators mean what Kusto means', () => {
     assert.deepEqual(selects('not(P > 100 or F == "x")', [...ports, { F: 'y' }]), [1]);
   });
 
+  it('isnull() and isnotnull() follow the column type of the Defender schema', () => {
+    const net = (where: string, events: Event[]) => {
+      const q = imported(`DeviceNetworkEvents | where ${where}`);
+      return events.flatMap((e, i) => (evaluate(q.expr, e) ? [i] : []));
+    };
+    const events: Event[] = [{ LocalPort: 80 }, {}, { LocalPort: null }, { RemoteUrl: 'x' }];
+    // LocalPort is a long: null where missing. RemoteUrl is a string: never null.
+    assert.deepEqual(net('isnull(LocalPort)', events), [1, 2, 3]);
+    assert.deepEqual(net('isnotnull(LocalPort)', events), [0]);
+    assert.deepEqual(net('isnull(RemoteUrl)', events), []);
+    assert.deepEqual(net('isnotnull(RemoteUrl)', events), [0, 1, 2, 3]);
+  });
+
   it('and, or, not() and let-bound scalars', () => {
     const lets = 'let name = "cmd.exe"; let flag = true;\n';
     assert.deepEqual(selects('F =~ name and not(F == name)', names, lets), [0]);
@@ -118,7 +131,7 @@ describe('KQL import: operators mean what Kusto means', () => {
     assert.equal(refusal('T | summarize count() by X'), "kql-unsupported: the 'summarize' operator is not supported (it aggregates rows); a detection rule selects rows of tables");
     assert.equal(refusal('T | where tolower(F) == "x"'), 'kql-unsupported: the function tolower() is not supported: rulecast compares columns as they are (== on tolower(…))');
     assert.equal(refusal('T | where F == G'), "kql-unsupported: '==' compares two columns (G is a column); rulecast compares columns with literal values");
-    assert.equal(refusal('T | where isnull(F)'), "kql-unsupported: isnull() depends on the column's type (a string column is never null in Kusto); use isempty() or isnotempty()");
+    assert.equal(refusal('T | where isnull(F)'), "kql-unsupported: isnull() depends on the column's type (a string column is never null in Kusto), and the type of F is not known; use isempty() or isnotempty()");
     assert.equal(refusal('T | where F hasprefix "x"'), "kql-unsupported: the 'hasprefix' operator has no exact equivalent in rulecast's rule language");
     assert.equal(refusal('T | where Timestamp > datetime(2020-01-01)'), "kql-unsupported: only a lookback such as 'Timestamp > ago(7d)' is supported as a time filter; datetime(2020-01-01) is not");
     assert.equal(refusal('T | where F == "x" or Timestamp > ago(1d)'), 'kql-unsupported: a time filter is supported only as a lookback (Timestamp > ago(…)) at the top level of a where');
