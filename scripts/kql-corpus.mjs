@@ -18,3 +18,31 @@ for (const [c, n] of s.stoppedBy) console.log(`| ${c.replace(/\|/g, '\\|')} | ${
 console.log('\n| unsupported tabular operator or source used anywhere in the query | queries |\n|---|---:|');
 for (const [c, n] of s.uses) console.log(`| ${c} | ${n} |`);
 if (process.argv.includes('--list')) for (const r of s.results) console.log(`${r.query ? 'ok  ' : 'FAIL'} ${r.path}#${r.index} ${r.construct ?? ''}`);
+
+// Conversions of the imported queries, per target (default pipelines; Sigma view through the
+// inverse of defender-xdr), with the reasons of refusals ranked.
+const { renderImported } = await import('../dist/src/import/convert.js');
+console.log('\n| target | converted | refused | reasons of refusal (count) |\n|---|---:|---:|---|');
+for (const target of ['kql', 'sigma', 'spl', 'eql']) {
+  let ok = 0;
+  const reasons = new Map();
+  for (const r of s.results) {
+    if (!r.query) continue;
+    try {
+      renderImported(r, r.query, target);
+      ok++;
+    } catch (err) {
+      if (!err?.diagnostic) throw err;
+      // The reason without the names that vary (tables, columns, log sources).
+      const m = err.diagnostic.message
+        .replace(/column \S+ of \S+( and \S+)*/, 'column C of T')
+        .replace(/table \S+/, 'table T')
+        .replace(/logsource \{[^}]*\}/, (x) => x)
+        .replace(/'[^']*'/g, "'…'");
+      const key = `${err.diagnostic.code}: ${m.slice(0, 110)}`;
+      reasons.set(key, (reasons.get(key) ?? 0) + 1);
+    }
+  }
+  const list = [...reasons].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} (${n})`).join('; ');
+  console.log(`| ${target} | ${ok} | ${s.imported - ok} | ${list.replace(/\|/g, '\\|')} |`);
+}

@@ -17,6 +17,7 @@
 // import is refused.
 import { RulecastError, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { mapPredicates, simplify } from '../ir/passes.js';
+import { satisfiable } from '../analysis/satisfiable.js';
 import { irKey } from '../ir/dump.js';
 import { and, pred } from '../ir/build.js';
 import type { QueryLogsource, RuleQuery } from '../ir/query.js';
@@ -168,7 +169,7 @@ export interface SigmaViewOptions {
  *  table (a Sigma detection names each field once for all its log sources). */
 export function toSigmaView(kql: KqlQuery, base: Base, pipeline: Pipeline, options: SigmaViewOptions = {}): SigmaView[] {
   const inverse = invertPipeline(pipeline);
-  const inverses = kql.tables.map((t) => {
+  const tablesInverse = kql.tables.map((t) => {
     const inv = inverse.get(t.name);
     if (!inv) {
       const conditional = pipeline.sources.filter((s) => s.source === t.name);
@@ -181,6 +182,13 @@ export function toSigmaView(kql: KqlQuery, base: Base, pipeline: Pipeline, optio
       );
     }
     return inv;
+  });
+  // A log source whose ActionType condition contradicts the query selects nothing of it: left out
+  // (a query on `ActionType == "FileCreated"` needs no rename log source).
+  const inverses = tablesInverse.map((inv) => {
+    if (inv.parts.length < 2) return inv;
+    const kept = inv.parts.filter((p) => !p.condition || satisfiable(and(p.condition, kql.expr), { maxConjuncts: 2_000 }).status !== 'unsat');
+    return kept.length ? { ...inv, parts: kept } : inv;
   });
   const columns = usedColumns(kql.expr);
   const attempts: { identity: boolean; split: boolean }[] = [

@@ -103,6 +103,10 @@ fieldmaps:
     const [imported] = importKql(new SourceFile('<test>.kql', 'DeviceFileEvents | where FolderPath endswith ".eml"'), 'kql');
     const [v] = sigmaViews(imported!, imported!.query!, split);
     assert.deepEqual(v!.query.logsources.map((l) => l.category), ['file_event', 'file_delete', 'file_rename']);
+    // A log source whose ActionType condition contradicts the query is left out.
+    const [deleted] = importKql(new SourceFile('<test>.kql', 'DeviceFileEvents | where ActionType == "FileDeleted" and FolderPath endswith ".eml"'), 'kql');
+    const [d] = sigmaViews(deleted!, deleted!.query!, split, true);
+    assert.deepEqual(d!.query.logsources.map((l) => l.category), ['file_delete']);
     // Without the rename log source the values are not all covered.
     const partial = loadPipeline(readFileSync(testData('import', 'fixtures', 'defender-fixture.yml'), 'utf8').replace(/ {2}- logsource: \{category: file_event, product: windows\}\n {4}source: DeviceFileEvents\n {4}fieldmaps: \[file\]\n/, ''), 'partial.yml');
     assert.equal(invertPipeline(partial).get('DeviceFileEvents'), undefined);
