@@ -361,14 +361,9 @@ class KqlLowering {
   private where(op: Extract<KqlOperator, { kind: 'where' }>): Expr {
     const conjuncts: KqlExpr[] = [];
     const split = (e: KqlExpr): void => {
-      if (e.kind === 'binary' && e.op === 'and') {
-        split(e.left);
-        split(e.right);
-      } else if (e.kind === 'paren') {
-        split(e.expr);
-      } else {
-        conjuncts.push(e);
-      }
+      if (e.kind === 'binary' && e.op === 'and') chain(e, 'and').forEach(split);
+      else if (e.kind === 'paren') split(e.expr);
+      else conjuncts.push(e);
     };
     split(op.expr);
     const out: Expr[] = [];
@@ -427,15 +422,11 @@ class KqlLowering {
       case 'paren':
         return this.bool(e.expr);
       case 'binary':
-        if (e.op === 'and') {
-          const l = this.bool(e.left);
-          const r = this.bool(e.right);
-          return { t: and(l.t, r.t), f: or(l.f, r.f) };
-        }
-        if (e.op === 'or') {
-          const l = this.bool(e.left);
-          const r = this.bool(e.right);
-          return { t: or(l.t, r.t), f: and(l.f, r.f) };
+        if (e.op === 'and' || e.op === 'or') {
+          // The parser builds a left-deep chain: its operands are collected without recursion, so a
+          // long chain does not nest the lowering as deep.
+          const tfs = chain(e, e.op).map((o) => this.bool(o));
+          return e.op === 'and' ? { t: and(...tfs.map((x) => x.t)), f: or(...tfs.map((x) => x.f)) } : { t: or(...tfs.map((x) => x.t)), f: and(...tfs.map((x) => x.f)) };
         }
         return this.comparison(e);
       case 'list':
@@ -654,6 +645,18 @@ function parseStringOperator(op: string): StringOperator | undefined {
   const m = /^(!?)(contains|startswith|endswith|has|hasprefix|hassuffix|like|notcontains|notlike)(_cs)?$/.exec(op);
   if (!m) return undefined;
   return { text: op, base: m[2]!, negated: m[1] === '!', cased: m[3] === '_cs' };
+}
+
+/** The operands of a chain `a op b op c` (left-deep, as the parser builds it), in order. */
+function chain(e: KqlExpr, op: string): KqlExpr[] {
+  const operands: KqlExpr[] = [];
+  let cur = e;
+  while (cur.kind === 'binary' && cur.op === op) {
+    operands.push(cur.right);
+    cur = cur.left;
+  }
+  operands.push(cur);
+  return operands.reverse();
 }
 
 function unparen(e: KqlExpr): KqlExpr {

@@ -37,11 +37,11 @@ describe('KQL import: hostile input', () => {
     assert.ok(ok?.query, ok?.error?.message);
   });
 
-  it('reads a long query in linear time (a 20,000-value list, 2,000 conditions)', () => {
+  it('reads long queries (a 20,000-value list, 20,000 conditions)', () => {
     const list = Array.from({ length: 20_000 }, (_, i) => `"v${i}"`).join(', ');
     const [a] = importKql(new SourceFile('big.kql', `T | where F in (${list})`));
     assert.ok(a?.query);
-    const conditions = Array.from({ length: 2_000 }, (_, i) => `F${i % 7} contains "x${i}"`).join(' or ');
+    const conditions = Array.from({ length: 20_000 }, (_, i) => `F${i % 7} contains "x${i}"`).join(' or ');
     const [b] = importKql(new SourceFile('long.kql', `T | where ${conditions}`));
     assert.ok(b?.query);
   });
