@@ -9,7 +9,7 @@
 // Plus warnings about how the exclusion is written (lintExclusion).
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
-import { and, not } from '../ir/build.js';
+import { and, not, or } from '../ir/build.js';
 import type { Event } from '../ir/evaluate.js';
 import { predicates } from '../ir/passes.js';
 import type { Expr, Pred } from '../ir/types.js';
@@ -42,11 +42,20 @@ export interface AnalyzeOptions extends SatOptions {
 }
 
 export function analyzeExclusion(detection: Expr, exclusion: Expr, options: AnalyzeOptions = {}): ExclusionAnalysis {
-  const removed = satisfiable(and(detection, exclusion), options);
-  const kept = satisfiable(and(detection, not(exclusion)), options);
+  return analyzeExclusionPairs([{ detection, exclusion }], options);
+}
+
+/** One detection/exclusion pair per event source of a rule (a rule over several tables has each
+ *  mapped its own way). The sources hold different events, so the detection is the union of the
+ *  pairs: the exclusion removes a detection if it does so in some source, keeps one likewise. */
+export function analyzeExclusionPairs(pairs: readonly { readonly detection: Expr; readonly exclusion: Expr }[], options: AnalyzeOptions = {}): ExclusionAnalysis {
+  const removed = satisfiable(or(...pairs.map((p) => and(p.detection, p.exclusion))), options);
+  const kept = satisfiable(or(...pairs.map((p) => and(p.detection, not(p.exclusion)))), options);
+  const lint = new Map<string, AnalysisWarning>();
+  for (const p of pairs) for (const w of lintExclusion(p.detection, p.exclusion)) if (!lint.has(`${w.code}:${w.message}`)) lint.set(`${w.code}:${w.message}`, w);
   const warnings: AnalysisWarning[] = [
     ...(options.diagnostics ?? []).filter((d) => d.severity === 'warning').map((d) => ({ code: d.code, message: d.message, span: d.span })),
-    ...lintExclusion(detection, exclusion),
+    ...lint.values(),
   ];
   const witnesses = { removed: removed.status === 'sat' ? removed.witness : undefined, kept: kept.status === 'sat' ? kept.witness : undefined };
   const base = { witnesses, warnings };

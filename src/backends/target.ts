@@ -5,6 +5,8 @@ import { durationSeconds, durationText, type RuleQuery } from '../ir/query.js';
 import { attackFromTags } from '../output/attack.js';
 import { hasTemplate, renderTemplate, templateFormats } from '../output/templates.js';
 import { applyPipelines } from '../pipelines/apply.js';
+import { and, not } from '../ir/build.js';
+import { simplify } from '../ir/passes.js';
 import { builtinPipelines, getBuiltinPipeline } from '../pipelines/load.js';
 import type { Branch, MappedQuery, Pipeline } from '../pipelines/types.js';
 import type { ConvertOptions, Target } from './types.js';
@@ -26,6 +28,14 @@ export interface BackendSpec {
   renderBranch(branch: Branch, mapped: MappedQuery, options: RenderOptions): string;
   /** Extra values for the templates, computed from the mapped query and rendered bodies. */
   context?(mapped: MappedQuery, bodies: readonly string[], options: RenderOptions): Record<string, unknown>;
+  /**
+   * How a tuned query's exclusions reach the output. 'combined' (the default): the branch is
+   * rendered once as `detection and not e1 and not e2 …`, and the templates name the exclusions in
+   * a comment. 'separate': the detection and each `not e` are rendered on their own, and the
+   * templates place them (e.g. one KQL `| where not(…)` line per exclusion under its name).
+   * Either way the meaning is the IR composition `and(detection, not(e1), …)`.
+   */
+  readonly exclusionLayout?: 'combined' | 'separate';
 }
 
 export function makeTarget(spec: BackendSpec): Target {
@@ -48,10 +58,16 @@ export function makeTarget(spec: BackendSpec): Target {
         throw new RulecastError('invalid-pipeline', "pipeline 'none' means no mapping at all and cannot be combined with other pipelines");
       }
       const pipelines: Pipeline[] = bare ? [] : requested.map((p) => (typeof p === 'string' ? resolvePipeline(p, spec.name) : p));
-      const mapped = applyPipelines(query, pipelines);
       const format = options.format ?? 'default';
       const renderOptions: RenderOptions = { bare, format };
+      const tuned = applyPipelines(query, pipelines);
+      const separate = spec.exclusionLayout === 'separate' && !bare;
+      // Combined layout: every backend renders the tuned expression without knowing about exclusions.
+      const mapped: MappedQuery = separate ? tuned : { ...tuned, branches: tuned.branches.map(combineExclusions) };
       const bodies = mapped.branches.map((b) => spec.renderBranch(b, mapped, renderOptions));
+      const exclusionBodies = separate
+        ? mapped.branches.map((b) => b.exclusions.map((e) => ({ name: e.name, description: e.description ?? null, body: spec.renderBranch({ ...b, expr: not(e.expr), exclusions: [] }, mapped, renderOptions) })))
+        : undefined;
       if (bare && format === 'default') {
         // Without pipelines every branch has the same expression.
         return bodies[0]!;
@@ -60,7 +76,7 @@ export function makeTarget(spec: BackendSpec): Target {
       if (!hasTemplate(name)) {
         throw new RulecastError('unknown-format', `target ${spec.name} has no output format '${format}' (formats: ${templateFormats(spec.name).join(', ')})`);
       }
-      const context = { ...baseContext(spec.name, format, mapped, bodies, bare), ...(spec.context?.(mapped, bodies, renderOptions) ?? {}) };
+      const context = { ...baseContext(spec.name, format, tuned, bodies, bare, exclusionBodies), ...(spec.context?.(mapped, bodies, renderOptions) ?? {}) };
       return renderTemplate(name, context);
     },
   };
@@ -76,9 +92,24 @@ function resolvePipeline(name: string, target: string): Pipeline {
 }
 
 /** What every template can use. */
-export function baseContext(target: string, format: string, mapped: MappedQuery, bodies: readonly string[], bare: boolean): Record<string, unknown> {
+export function baseContext(
+  target: string,
+  format: string,
+  mapped: MappedQuery,
+  bodies: readonly string[],
+  bare: boolean,
+  exclusionBodies?: readonly (readonly { name: string; description: string | null; body: string }[])[],
+): Record<string, unknown> {
   const q = mapped.query;
-  const branches = mapped.branches.map((b, i) => ({ source: b.source, body: bodies[i]!, fields: b.fields, layout: b.layout, logsource: b.logsource }));
+  const branches = mapped.branches.map((b, i) => ({
+    source: b.source,
+    body: bodies[i]!,
+    fields: b.fields,
+    layout: b.layout,
+    logsource: b.logsource,
+    /** With the 'separate' layout: each exclusion's own `not(…)` body for this branch. */
+    exclusions: exclusionBodies?.[i] ?? [],
+  }));
   const fields = [...new Set(mapped.branches.flatMap((b) => b.fields))];
   return {
     target,
@@ -94,5 +125,14 @@ export function baseContext(target: string, format: string, mapped: MappedQuery,
     fields,
     layout: mapped.layout,
     pipelines: mapped.pipelines,
+    /** The tuned query's exclusions (names for comments; already part of the bodies unless the
+     *  backend renders them separately). */
+    exclusions: (q.exclusions ?? []).map((e) => ({ name: e.name, description: e.description ?? null })),
   };
+}
+
+/** `detection and not e1 and not e2 …` for one branch. */
+function combineExclusions(b: Branch): Branch {
+  if (b.exclusions.length === 0) return b;
+  return { ...b, expr: simplify(and(b.expr, ...b.exclusions.map((e) => not(e.expr)))), exclusions: [] };
 }

@@ -5,6 +5,7 @@ import { checkCommand, checkHelp } from './commands/check.js';
 import { convertCommand, convertHelp } from './commands/convert.js';
 import { matchCommand, matchHelp } from './commands/match.js';
 import { listCommand, listHelp } from './commands/list.js';
+import { analyzeCommand, analyzeHelp } from './commands/analyze.js';
 import { processTerminal, write, type Terminal } from './terminal.js';
 import { UsageError } from './usage.js';
 import { isRulecastError } from '../diagnostics/diagnostic.js';
@@ -14,6 +15,7 @@ const commands: Record<string, { run: (argv: string[], term: Terminal) => number
   convert: { run: convertCommand, help: convertHelp, summary: 'convert Sigma rules into KQL, SPL or EQL queries' },
   check: { run: checkCommand, help: checkHelp, summary: 'validate and lint rules without converting them' },
   match: { run: matchCommand, help: matchHelp, summary: 'evaluate a rule on events (JSON) and list the matches' },
+  analyze: { run: analyzeCommand, help: analyzeHelp, summary: 'what each exclusion does to a rule: dead, total, partial or unknown' },
   list: { run: listCommand, help: listHelp, summary: 'list targets, pipelines and output formats' },
 };
 

@@ -31,8 +31,20 @@ export interface Duration {
   readonly unit: 's' | 'm' | 'h' | 'd' | 'w';
 }
 
-export interface RuleQuery {
+/** An exclusion of a tuned query: events it matches are removed from the detection. */
+export interface QueryExclusion {
+  readonly name: string;
+  readonly description?: string | undefined;
   readonly expr: Expr;
+  /** Where the exclusion is written, for errors (e.g. a field the target cannot map). */
+  readonly span?: Span | undefined;
+}
+
+export interface RuleQuery {
+  /** The detection. With exclusions, the query means `expr and not e1 and not e2 …`. */
+  readonly expr: Expr;
+  /** Exclusions of a tuned query (kept apart so outputs can name each one in a comment). */
+  readonly exclusions?: readonly QueryExclusion[] | undefined;
   /** Where the events come from. Usually one; a rule may name several (rulecast's
    *  `rulecast.logsources` key), which a backend renders as a union of sources. */
   readonly logsources: readonly QueryLogsource[];
@@ -52,4 +64,10 @@ export function durationText(d: Duration): string {
 export function durationSeconds(d: Duration): number {
   const unit = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[d.unit];
   return d.count * unit;
+}
+
+/** A tuned query: the detection minus the exclusions, composed on the IR. */
+export function tuneQuery(query: RuleQuery, exclusions: readonly QueryExclusion[]): RuleQuery {
+  if (exclusions.length === 0) return query;
+  return { ...query, exclusions: [...(query.exclusions ?? []), ...exclusions] };
 }

@@ -29,7 +29,21 @@ export function yamlString(value: unknown): string {
   })}"`;
 }
 
+/**
+ * Text made safe inside a comment of the given style, so a name (user data) can never end the
+ * comment and turn into query text: line comments (`//`, `#`) lose every line break and control
+ * character; block comments (`/* … *\/`) also lose `*\/`; Splunk's ```…``` comments lose backticks.
+ */
+export function commentSafe(value: unknown, style: 'line' | 'block' | 'backticks' = 'line'): string {
+  let s = String(value ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+  if (style === 'block') s = s.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
+  if (style === 'backticks') s = s.replace(/`/g, "'");
+  return s.trim();
+}
+
 const helpers: Record<string, Handlebars.HelperDelegate> = {
+  /** `{{comment text "line"}}`: text that cannot break out of a comment of that style. */
+  comment: (text: unknown, style: unknown) => commentSafe(text, typeof style === 'string' ? (style as 'line' | 'block' | 'backticks') : 'line'),
   /** `{{json value}}`: JSON text (strings quoted and escaped). */
   json: (value: unknown) => JSON.stringify(value ?? null),
   /** `{{yaml value}}`: a YAML double-quoted scalar. */

@@ -20,21 +20,28 @@ function logsourceMatches(pattern: QueryLogsource, actual: QueryLogsource): bool
 
 /** Applies pipelines in order. Throws RulecastError (unsupported-logsource, unmapped-field,
  *  unsupported-field, lossy-mapping) pointing at the rule. */
-export function applyPipelines(query: RuleQuery, pipelines: readonly Pipeline[]): MappedQuery {
-  let branches: Branch[] = query.logsources.map((logsource) => ({ logsource, source: null, expr: query.expr, layout: {}, fields: query.fields }));
+export interface ApplyOptions {
+  /** Keep what the pipelines cannot map as written instead of failing (fields, log sources): for
+   *  exclusion analysis, which only needs detection and exclusion in one namespace. */
+  readonly lenient?: boolean;
+}
+
+export function applyPipelines(query: RuleQuery, pipelines: readonly Pipeline[], options: ApplyOptions = {}): MappedQuery {
+  const exclusions = (query.exclusions ?? []).map((e) => ({ name: e.name, description: e.description, expr: e.expr }));
+  let branches: Branch[] = query.logsources.map((logsource) => ({ logsource, source: null, expr: query.expr, layout: {}, fields: query.fields, exclusions }));
   let layout: Record<string, unknown> = {};
   for (const p of pipelines) {
     layout = { ...layout, ...p.layout };
-    branches = branches.map((b) => applyToBranch(p, b, query));
+    branches = branches.map((b) => applyToBranch(p, b, query, options.lenient === true));
   }
   return { query, branches, layout, pipelines: pipelines.map((p) => p.name) };
 }
 
-function applyToBranch(p: Pipeline, b: Branch, query: RuleQuery): Branch {
+function applyToBranch(p: Pipeline, b: Branch, query: RuleQuery, lenient: boolean): Branch {
   let rule: SourceRule | undefined;
   if (p.sources.length > 0) {
     rule = p.sources.find((s) => logsourceMatches(s.logsource, b.logsource));
-    if (!rule && p.unmatchedLogsource === 'error') {
+    if (!rule && p.unmatchedLogsource === 'error' && !lenient) {
       throw new RulecastError('unsupported-logsource', `pipeline ${p.name} has no source for logsource ${describeLogsource(b.logsource)}`, query.span, [
         `sources of ${p.name}: ${[...new Set(p.sources.map((s) => describeLogsource(s.logsource)))].join(', ')}`,
       ]);
@@ -43,10 +50,29 @@ function applyToBranch(p: Pipeline, b: Branch, query: RuleQuery): Branch {
   const source = rule ? rule.source : b.source;
   const maps = [...(rule?.fieldmaps ?? []), ...p.fieldmaps];
   const mapper = new FieldMapper(p, maps, source);
-  let expr = mapPredicates(b.expr, (q) => mapper.pred(q));
+  const map = (q: Pred): Expr => {
+    if (!lenient) return mapper.pred(q);
+    try {
+      return mapper.pred(q);
+    } catch (err) {
+      if (err instanceof RulecastError) return q;
+      throw err;
+    }
+  };
+  let expr = mapPredicates(b.expr, map);
   if (rule?.conditions) expr = and(rule.conditions, expr);
-  const fields = b.fields.flatMap((f) => mapper.names(f));
-  return { logsource: b.logsource, source, expr: simplify(expr), layout: { ...b.layout, ...(rule?.layout ?? {}) }, fields };
+  const fields = lenient ? b.fields : b.fields.flatMap((f) => mapper.names(f));
+  // Exclusions are mapped like the detection; an error names the exclusion it comes from.
+  const exclusions = b.exclusions.map((e) => {
+    try {
+      return { ...e, expr: simplify(mapPredicates(e.expr, map)) };
+    } catch (err) {
+      if (!(err instanceof RulecastError)) throw err;
+      const d = err.diagnostic;
+      throw new RulecastError(d.code, `exclusion '${e.name}': ${d.message}`, d.span, d.notes);
+    }
+  });
+  return { logsource: b.logsource, source, expr: simplify(expr), layout: { ...b.layout, ...(rule?.layout ?? {}) }, fields, exclusions };
 }
 
 class FieldMapper {

@@ -78,6 +78,8 @@ export interface Branch {
   readonly layout: Readonly<Record<string, unknown>>;
   /** The rule's `fields` as the source names them (unmapped ones kept). */
   readonly fields: readonly string[];
+  /** The query's exclusions, mapped like the detection (same source, same field names). */
+  readonly exclusions: readonly { readonly name: string; readonly description?: string | undefined; readonly expr: Expr }[];
 }
 
 export interface MappedQuery {

@@ -9,6 +9,7 @@ import { attackFromTags } from '../../output/attack.js';
 import type { Branch, MappedQuery } from '../../pipelines/types.js';
 import { guardNegatedNullables } from '../guards.js';
 import { renderExpr } from '../render.js';
+import { commentSafe } from '../../output/templates.js';
 import { makeTarget, type RenderOptions } from '../target.js';
 import type { Target } from '../types.js';
 import { eqlDialect } from './dialect.js';
@@ -214,8 +215,14 @@ export const eqlTarget: Target = makeTarget({
     const level = q.meta.level ? severities[q.meta.level.toLowerCase()] : undefined;
     const indexes = [mapped.layout.index, ...mapped.branches.map((b) => b.layout.index)].filter((x) => x !== undefined).flatMap((x) => (Array.isArray(x) ? x : [x])).map(String);
     const index = indexes.length ? [...new Set(indexes)] : DEFAULT_INDEX;
+    const eql = inRule(mapped, () => unionQuery(mapped.branches, options.bare));
+    // A tuned query names its exclusions in `//` comments (the EQL lexer skips them).
+    const tuned = (q.exclusions ?? []).length
+      ? `// tuned: the detection without the events of ${q.exclusions!.length} exclusion(s):\n${q.exclusions!.map((e) => `//   - ${commentSafe(e.name, 'line')}\n`).join('')}`
+      : '';
     return {
-      eql: inRule(mapped, () => unionQuery(mapped.branches, options.bare)),
+      eql,
+      eqlWithComments: `${tuned}${eql}`,
       index,
       severity: level?.severity ?? 'medium',
       riskScore: level?.risk ?? 47,

@@ -8,6 +8,7 @@ import { irKey } from '../../ir/dump.js';
 import { mapPredicates, predicates } from '../../ir/passes.js';
 import type { Expr, Pred } from '../../ir/types.js';
 import type { Branch, MappedQuery } from '../../pipelines/types.js';
+import { commentSafe } from '../../output/templates.js';
 import { makeTarget, type BackendSpec, type RenderOptions } from '../target.js';
 import type { Target } from '../types.js';
 import { renderSearch, renderWhere } from './dialects.js';
@@ -231,11 +232,14 @@ const spec: BackendSpec = {
     context.search = search;
     context.pipes = pipes;
     context.splQuery = query;
+    // A tuned query names each exclusion in a ```comment``` (Splunk 8.1+) ahead of the search.
+    const comments = (q.exclusions ?? []).map((e) => `\`\`\`tuned: excludes ${commentSafe(e.name, 'backticks')}\`\`\`\n`).join('');
+    context.comments = comments;
     const table = fields.length ? `\n| table ${fields.map(listField).join(', ')}` : '';
     context.conf = {
       stanza: stanzaName(q.meta.title),
       description: confLine(q.meta.description ?? q.meta.title),
-      search: confMultiline(query + table),
+      search: confMultiline(comments + query + table),
       severity: severity(q.meta.level),
     };
     return context;

@@ -5,6 +5,7 @@ import { isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.j
 import { compileSigma } from '../../index.js';
 import { expandInputs, readPlaceholders, readTextFile } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
+import { isExclusionsFile, RuleExclusions } from '../exclusions.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
 
@@ -44,10 +45,23 @@ export function checkCommand(argv: string[], term: Terminal): number {
   if (positionals.length === 0) throw new UsageError('check needs at least one rule file, folder or glob');
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
   const docs: CheckedDocument[] = [];
+  const ruleExclusions = new RuleExclusions();
   for (const file of expandInputs(positionals)) {
     try {
       const text = readTextFile(file.path, file.absolute).text;
-      for (const d of compileSigma(text, file.path, { placeholders })) docs.push({ path: file.path, title: d.title, id: d.id, diagnostics: d.diagnostics });
+      if (isExclusionsFile(text)) continue; // checked with the rules that name it
+      for (const d of compileSigma(text, file.path, { placeholders })) {
+        // A rule's own exclusions file must read cleanly too.
+        const diagnostics = [...d.diagnostics];
+        try {
+          const own = ruleExclusions.forRule(d, file.path);
+          if (own) diagnostics.push(...own.diagnostics, ...own.exclusions.flatMap((e) => e.diagnostics));
+        } catch (err) {
+          if (!isRulecastError(err)) throw err;
+          diagnostics.push(err.diagnostic);
+        }
+        docs.push({ path: file.path, title: d.title, id: d.id, diagnostics });
+      }
     } catch (err) {
       if (!isRulecastError(err)) throw err;
       docs.push({ path: file.path, title: null, id: null, diagnostics: [err.diagnostic] });

@@ -11,6 +11,8 @@ import { kqlDocumentFormat } from '../../import/document.js';
 import { convertKqlDocument } from '../../import/convert.js';
 import { expandInputs, isDirectory, readPlaceholders, readTextFile, writeFileAtomic, type InputFile } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
+import { isExclusionsFile, readOptionExclusions, RuleExclusions, tuneDocument } from '../exclusions.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { progressBar, summaryTable } from '../progress.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
@@ -32,11 +34,16 @@ Options:
                           written, no table/index, the bare expression. Prefix with a target to
                           scope it: -p kql:sentinel-asim -p spl:splunk-cim
   -f, --format <name>     output format (default: 'default'); may be scoped like -p: -f kql:sentinel-rule
-  -o, --output <path>     write to this file, or into this existing folder: one file per rule and
-                          target, mirroring the input tree, named after the rule file with the
-                          target's extension. Files are written atomically.
+  -o, --output <path>     write to this file, or into this folder (an existing one, or a path
+                          ending with /): one file per rule and target, mirroring the input tree,
+                          named after the rule file with the target's extension. Files are
+                          written atomically.
       --skip-unsupported  rules a target cannot express are skipped: listed in the summary, not
                           printed as errors, and they do not make the exit status 1
+  -x, --exclusions <file> tune every rule with the exclusions of this file (repeatable): our YAML
+                          (exclusions: [{name, description, filter}]), the Scenario/Filter text
+                          form, or Sigma filter documents (which apply to the rules they name).
+                          A rule's own file (rulecast: {exclusions: file}) always applies.
       --json              print {"results": [...], "summary": {...}} instead of queries
       --placeholders <file>  values for |expand placeholders (YAML: name: [values])
   -h, --help              show this help
@@ -49,7 +56,8 @@ Examples:
   rulecast convert rules/ -t kql -t spl -t eql -o out/
   rulecast convert 'rules/**/proc_creation_*.yml' -t spl -p none --json
   rulecast convert rule.yml -t kql -p sentinel-asim -f sentinel-rule -o rule.yaml
-  rulecast convert rules/ -t spl -p my-pipeline.yml --skip-unsupported`;
+  rulecast convert rules/ -t spl -p my-pipeline.yml --skip-unsupported
+  rulecast convert rule.yml -t kql -t spl -t eql --exclusions false-positives.yml`;
 
 /** `kql:name` → scoped to kql; `name` → every target. */
 function scoped(values: readonly string[], targets: readonly string[]): Map<string, string[]> {
@@ -84,6 +92,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
       'skip-unsupported': { type: 'boolean', short: 's' },
       help: { type: 'boolean', short: 'h' },
       placeholders: { type: 'string' },
+      exclusions: { type: 'string', short: 'x', multiple: true },
     },
   });
   if (values.help) {
@@ -124,6 +133,9 @@ export function convertCommand(argv: string[], term: Terminal): number {
   const inputs = expandInputs(positionals);
   const skip = values['skip-unsupported'] === true;
 
+  const optionExclusions = readOptionExclusions(values.exclusions ?? [], term);
+  const ruleExclusions = new RuleExclusions();
+  let exclusionFiles = 0;
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
   const results: ConversionResult[] = [];
   inputs.forEach((file, i) => {
@@ -136,12 +148,32 @@ export function convertCommand(argv: string[], term: Terminal): number {
         results.push({ path: file.path, index: 0, title: null, id: null, target, query: null, error: err.diagnostic, warnings: [], status: 'invalid' });
       }
     }
-    const kqlFormat = text === undefined ? undefined : kqlDocumentFormat(file.path, text);
+    const kqlFormat = text === undefined || isExclusionsFile(text) ? undefined : kqlDocumentFormat(file.path, text);
     if (text !== undefined && kqlFormat !== undefined) {
-      results.push(...convertKqlDocument(text, file.path, targets, { options }, kqlFormat));
+      // Imported KQL queries: exclusions (in Sigma's field names) are not composed with them.
+      if (optionExclusions.length > 0) {
+        const error: Diagnostic = { severity: 'error', code: 'kql-exclusions', message: `${file.path}: --exclusions applies to Sigma rules; imported KQL queries are converted without exclusions only` };
+        for (const target of targets) results.push({ path: file.path, index: 0, title: null, id: null, target, query: null, error, warnings: [], status: 'unsupported' });
+      } else {
+        results.push(...convertKqlDocument(text, file.path, targets, { options }, kqlFormat));
+      }
+    } else if (text !== undefined && isExclusionsFile(text)) {
+      exclusionFiles++;
     } else if (text !== undefined) {
-      for (const doc of compileSigma(text, file.path, { placeholders })) {
-        for (const target of targets) results.push(convertCompiled(doc, target, options.get(target)));
+      for (const compiled of compileSigma(text, file.path, { placeholders })) {
+        let doc = compiled;
+        let error: Diagnostic | undefined;
+        try {
+          const own = ruleExclusions.forRule(compiled, file.path);
+          ({ doc, error } = tuneDocument(compiled, own ? [...optionExclusions, own] : optionExclusions));
+        } catch (err) {
+          if (!isRulecastError(err)) throw err;
+          error = err.diagnostic;
+        }
+        for (const target of targets) {
+          if (error) results.push({ path: file.path, index: doc.index, title: doc.title, id: doc.id, target, query: null, error, warnings: [], status: 'invalid' });
+          else results.push(convertCompiled(doc, target, options.get(target)));
+        }
       }
     }
     progress?.update(i + 1);
@@ -172,6 +204,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
         unsupported,
         invalid,
         targets: Object.fromEntries(targets.map((t) => [t, { converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) }])),
+        exclusionFiles,
       },
     };
     write(term.out, JSON.stringify(json, null, 2));
@@ -198,7 +231,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
  *  mirroring the input tree, named after the rule file with the target's extension). */
 function writeOutputs(output: string, results: ConversionResult[], inputs: readonly InputFile[]): void {
   const ok = results.filter((r) => r.query !== null);
-  if (!isDirectory(output)) {
+  if (!isDirectory(output) && !/[\\/]$/.test(output)) {
     writeFileAtomic(output, ok.map((r) => r.query!.replace(/\n+$/, '')).join('\n\n') + (ok.length ? '\n' : ''));
     return;
   }

@@ -1,0 +1,79 @@
+// Exclusion files on the command line: `--exclusions <file>` (every rule of the run) and a rule's
+// own `rulecast: {exclusions: <path>}` (relative to the rule file), read once each.
+import { dirname, resolve } from 'node:path';
+import { formatDiagnostic } from '../diagnostics/format.js';
+import { isRulecastError, RulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
+import { tuneWith } from '../exclusions/apply.js';
+import type { CompiledDocument } from '../index.js';
+import { readTextFile } from './files.js';
+import type { Terminal } from './terminal.js';
+import { write } from './terminal.js';
+import { UsageError } from './usage.js';
+
+/** A YAML file of ours that holds exclusions, not a rule: skipped when a folder is converted. */
+export function isExclusionsFile(text: string): boolean {
+  return /^exclusions\s*:/m.test(text) && !/^detection\s*:/m.test(text);
+}
+
+/** Reads the files named by --exclusions; a file with errors stops the run (exit 2), since every
+ *  tuned output would lack what the analyst asked to exclude. */
+export function readOptionExclusions(paths: readonly string[], term: Terminal): ExclusionFile[] {
+  return paths.map((p) => {
+    let file: ExclusionFile;
+    try {
+      file = readExclusions(readTextFile(p, resolve(p)).text, p);
+    } catch (err) {
+      if (isRulecastError(err)) throw err;
+      throw new UsageError(`cannot read exclusions file ${p}`);
+    }
+    const errors = [...file.diagnostics, ...file.exclusions.flatMap((e) => e.diagnostics)].filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      for (const e of errors) write(term.err, formatDiagnostic(e, { color: term.color }));
+      throw new UsageError(`the exclusions file ${p} has ${errors.length} error(s)`);
+    }
+    return file;
+  });
+}
+
+/** Exclusion files named by rules, cached by absolute path. */
+export class RuleExclusions {
+  private readonly cache = new Map<string, ExclusionFile | RulecastError>();
+
+  /** The file a rule names under `rulecast.exclusions`, or undefined. Throws RulecastError. */
+  forRule(doc: CompiledDocument, rulePath: string): ExclusionFile | undefined {
+    const custom = doc.document?.custom.rulecast as { exclusions?: unknown } | undefined;
+    const ref = custom && typeof custom === 'object' ? custom.exclusions : undefined;
+    if (typeof ref !== 'string') return undefined;
+    const absolute = resolve(dirname(resolve(rulePath)), ref);
+    let cached = this.cache.get(absolute);
+    if (!cached) {
+      try {
+        cached = readExclusions(readTextFile(ref, absolute).text, absolute);
+      } catch (err) {
+        if (isRulecastError(err)) cached = err;
+        else if (err instanceof Error && 'code' in err && err.code === 'ENOENT') {
+          const entry = doc.document!.keys.get('rulecast');
+          cached = new RulecastError('missing-exclusions', `the rule's exclusions file '${ref}' does not exist (looked for ${absolute})`, entry ? { source: doc.document!.source, start: entry.value.start, end: entry.value.end } : undefined);
+        } else throw err;
+      }
+      this.cache.set(absolute, cached);
+    }
+    if (cached instanceof RulecastError) throw cached;
+    return cached;
+  }
+}
+
+/** The document with its query tuned by the exclusions that apply to it, or the error that
+ *  stops it (an exclusion is never dropped silently). */
+export function tuneDocument(doc: CompiledDocument, files: readonly ExclusionFile[]): { doc: CompiledDocument; error?: Diagnostic } {
+  if (!doc.query || files.length === 0) return { doc };
+  try {
+    const meta = doc.document?.meta;
+    const { query, warnings } = tuneWith(doc.query, files, { id: doc.id, name: meta?.name, logsource: doc.document?.logsource ?? {} });
+    return { doc: { ...doc, query, diagnostics: [...doc.diagnostics, ...warnings.filter((w) => w.severity === 'warning')] } };
+  } catch (err) {
+    if (isRulecastError(err)) return { doc, error: err.diagnostic };
+    throw err;
+  }
+}
