@@ -270,9 +270,11 @@ function binary(op: string, leftNode: SyntaxNode, rightNode: SyntaxNode, row: Ro
   return test(evalKql(leftNode, row));
 }
 
+/** The values of an `(a, b, …)` list: ExpressionList → ( List of SeparatedElement ). */
 function listValues(node: SyntaxNode, row: Row): KValue[] {
+  const list = node.GetChild(1);
   const out: KValue[] = [];
-  for (const n of nodes(node)) if (kindName(n).endsWith('LiteralExpression') || kindName(n) === 'NameReference') out.push(evalKql(n, row));
+  for (let i = 0; i < list.ChildCount; i++) out.push(evalKql(list.GetChild(i).GetChild(0), row));
   return out;
 }
 

@@ -236,3 +236,59 @@ describe('the rules rulecast ships', () => {
     expectFile(join(expected, 'out.sentinel-asim.kql'), `${asim.query!}\n`);
   });
 });
+
+describe('kql value transforms (exact or refused)', () => {
+  function convert(category: string, detection: string, pipeline = 'defender-xdr') {
+    const rule = `title: t\nlogsource:\n  category: ${category}\n  product: windows\ndetection:\n${detection
+      .trim()
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n')}\nlevel: low\n`;
+    const doc = compileSigma(rule, 't.yml')[0]!;
+    assert.ok(doc.query, doc.diagnostics.map((d) => d.message).join('; '));
+    const r = convertCompiled(doc, 'kql', { pipelines: [pipeline] });
+    return r.error ? `${r.error.code}: ${r.error.message}` : r.query!.split('\n').pop()!;
+  }
+
+  it('sysmon-hashes: one column per algorithm; what cannot be read per column is refused', () => {
+    assert.equal(convert('process_creation', "sel:\n  Hashes|contains: 'SHA256=AB'\ncondition: sel"), '| where SHA256 startswith "AB"');
+    assert.equal(convert('process_creation', "sel:\n  Hashes: 'MD5=0123456789abcdef0123456789abcdef'\ncondition: sel"), '| where MD5 =~ "0123456789abcdef0123456789abcdef"');
+    assert.match(convert('process_creation', "sel:\n  Hashes|contains: '0123456789abcdef0123456789abcdef01234567'\ncondition: sel"), /^lossy-mapping: .*not one ALGORITHM=hex pair/);
+    assert.match(convert('process_creation', "sel:\n  Hashes|contains: 'MD5=01,SHA1=02'\ncondition: sel"), /^lossy-mapping/);
+    assert.match(convert('process_creation', "sel:\n  Hashes|endswith: 'SHA1=0123'\ncondition: sel"), /^lossy-mapping: .*'endswith' cannot be read per column/);
+    assert.match(convert('process_creation', "sel:\n  Hashes: 'SHA1=0123'\ncondition: sel"), /^lossy-mapping: .*not a whole hash/);
+    assert.match(convert('process_creation', "sel:\n  Hashes|contains: 'CRC32=0123'\ncondition: sel"), /^lossy-mapping: .*no column for the hash algorithm 'CRC32'/);
+    assert.equal(convert('process_creation', 'sel:\n  Hashes|exists: true\ncondition: sel'), '| where isnotempty(SHA1) or isnotempty(MD5) or isnotempty(SHA256)');
+  });
+
+  it('registry-hive and sysmon-registry-data', () => {
+    assert.equal(
+      convert('registry_add', "sel:\n  TargetObject: 'HKU\\S-1-5-21\\Software\\x'\ncondition: sel"),
+      '| where ActionType =~ "RegistryKeyCreated" and RegistryPath =~ @"HKEY_CURRENT_USER\\S-1-5-21\\Software\\x"',
+    );
+    assert.equal(
+      convert('registry_add', "sel:\n  TargetObject: 'HKU\\S-1-5-21\\Software\\x'\ncondition: sel", 'sentinel-asim'),
+      '| where EventType =~ "RegistryKeyCreated" and RegistryPath =~ @"HKEY_USERS\\S-1-5-21\\Software\\x"',
+    );
+    assert.equal(convert('registry_set', "sel:\n  Details: 'QWORD (0x00000001-0x00000000)'\ncondition: sel"), '| where ActionType =~ "RegistryValueSet" and RegistryValueType =~ "Qword" and RegistryValueData =~ "4294967296"');
+    assert.match(convert('registry_set', "sel:\n  Details|startswith: 'DWORD (0x0000'\ncondition: sel"), /^lossy-mapping: .*DWORD/);
+    assert.match(convert('registry_set', "sel:\n  Details: 'Binary Data'\ncondition: sel"), /^lossy-mapping/);
+    assert.match(convert('registry_set', "sel:\n  Details|re: 'DWORD \\(0x0+1\\)'\ncondition: sel"), /^lossy-mapping/);
+  });
+
+  it('hex-number, args-in-commandline, basename', () => {
+    assert.match(convert('process_creation', "sel:\n  LogonId|contains: '0x3e'\ncondition: sel"), /^lossy-mapping: .*only equality with a number/);
+    assert.equal(convert('process_creation', "sel:\n  process.args|contains: 'inventory'\ncondition: sel"), '| where ProcessCommandLine contains "inventory"');
+    assert.match(convert('process_creation', "sel:\n  process.args: 'inventory'\ncondition: sel"), /^lossy-mapping: .*only 'contains'/);
+    assert.match(convert('process_creation', "sel:\n  process.args|contains: 'a b'\ncondition: sel"), /^lossy-mapping/);
+    assert.equal(convert('file_event', "sel:\n  ParentImage|endswith: '\\explorer.exe'\ncondition: sel"), '| where ActionType in~ ("FileCreated", "FileModified") and InitiatingProcessParentFileName =~ "explorer.exe"');
+    assert.match(convert('file_event', "sel:\n  ParentImage|startswith: 'C:\\Windows\\'\ncondition: sel"), /^lossy-mapping: .*holds only a file name/);
+  });
+
+  it('constant and absent: ECS fields decided per source', () => {
+    assert.equal(convert('process_creation', "sel:\n  event.category: process\n  process.name: x.exe\ncondition: sel"), '| where FileName =~ "x.exe"');
+    assert.equal(convert('process_creation', "sel:\n  event.category: file\nother:\n  process.name: y.exe\ncondition: sel or other"), '| where FileName =~ "y.exe"');
+    assert.equal(convert('process_creation', "sel:\n  file.name: x.exe\nother:\n  process.name: y.exe\ncondition: other and not sel"), '| where FileName =~ "y.exe"');
+    assert.equal(convert('process_creation', "sel:\n  file.name: null\n  process.name: y.exe\ncondition: sel"), '| where FileName =~ "y.exe"');
+  });
+});
