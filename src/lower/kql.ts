@@ -248,7 +248,7 @@ class KqlLowering {
           conjuncts.push(this.where(op));
           break;
         case 'project':
-          fields = this.project(op, fields);
+          fields = this.project(op);
           break;
         case 'sort':
           // Ordering does not change which rows a query selects; a rule has no order.
@@ -334,7 +334,7 @@ class KqlLowering {
     return this.unsupported(name, `the '${name}' operator is not supported${reason ? ` (${reason})` : ''}; a detection rule selects rows of tables`, { start: op.nameStart, end: op.nameEnd });
   }
 
-  private project(op: Extract<KqlOperator, { kind: 'project' }>, previous: readonly string[]): string[] {
+  private project(op: Extract<KqlOperator, { kind: 'project' }>): string[] {
     const fields: string[] = [];
     for (const item of op.items) {
       if (item.name !== null) this.unsupported('project with computed columns', `'project ${item.name} = …' names or computes a column; rulecast imports a project of existing columns`, item);
@@ -342,7 +342,6 @@ class KqlLowering {
       this.column(item.expr);
       if (!fields.includes(item.expr.name)) fields.push(item.expr.name);
     }
-    void previous;
     this.projected = new Set(fields);
     return fields;
   }
@@ -443,7 +442,7 @@ class KqlLowering {
         }
         // A boolean column on its own.
         const field = this.column(e);
-        return this.threeValued(pred({ op: 'eq', field, value: true, span: this.span(e) }), field, e);
+        return this.threeValued(pred({ op: 'eq', field, value: true, span: this.span(e) }), field);
       }
       case 'bool':
         return e.value ? { t: TRUE, f: FALSE } : { t: FALSE, f: TRUE };
@@ -559,14 +558,14 @@ class KqlLowering {
         tf = this.stringTf(pred({ op: 'eq', field, value, cased, span }), field);
       } else {
         if (!cased) return this.unsupported(`${op} with a ${typeof value}`, `'${op}' compares strings; ${JSON.stringify(value)} is a ${typeof value} (use == or !=)`, e);
-        tf = this.threeValued(pred({ op: 'eq', field, value, span }), field, e);
+        tf = this.threeValued(pred({ op: 'eq', field, value, span }), field);
       }
       return negated ? { t: tf.f, f: tf.t } : tf;
     }
     // < <= > >=
     if (typeof value !== 'number') return this.unsupported(`${op} with a ${typeof value}`, `'${op}' on a ${typeof value} value is not supported; rulecast compares numbers with <, <=, > and >=`, e);
     const cmp = ({ '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' } as const)[op as '<' | '<=' | '>' | '>='];
-    return this.threeValued(pred({ op: cmp, field, value, span }), field, e);
+    return this.threeValued(pred({ op: cmp, field, value, span }), field);
   }
 
   /** A two-valued string predicate: a string column is never null, a missing value is "". */
@@ -577,8 +576,7 @@ class KqlLowering {
   }
 
   /** A comparison that is null on a null value: false needs the field present. */
-  private threeValued(p: Pred, field: string, node: { start: number; end: number }): Tf {
-    void node;
+  private threeValued(p: Pred, field: string): Tf {
     return { t: p, f: and(not(pred({ op: 'null', field, span: p.span })), not(p)) };
   }
 
@@ -614,7 +612,7 @@ class KqlLowering {
       const tfs = values.map((v) => {
         if (typeof v === 'string') return this.stringTf(pred({ op: 'eq', field, value: v, cased, span }), field);
         if (!cased) return this.unsupported(`${op} with a ${typeof v}`, `'${op}' compares strings; ${JSON.stringify(v)} is a ${typeof v} (use in or !in)`, e);
-        return this.threeValued(pred({ op: 'eq', field, value: v, span }), field, e);
+        return this.threeValued(pred({ op: 'eq', field, value: v, span }), field);
       });
       tf = { t: or(...tfs.map((x) => x.t)), f: and(...tfs.map((x) => x.f)) };
     }

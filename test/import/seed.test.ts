@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { SourceFile } from '../../src/diagnostics/source.js';
 import { compileSigma, convertQuery, formatDiagnostic } from '../../src/index.js';
 import { evaluate, type Event } from '../../src/ir/evaluate.js';
+import { dumpIr } from '../../src/ir/dump.js';
 import { importKql } from '../../src/import/kql.js';
 import { renderImported } from '../../src/import/convert.js';
 import { actionTypes } from '../../src/import/reverse.js';
@@ -51,6 +52,20 @@ describe('the seed hunting query', () => {
     assert.deepEqual(kustoSyntaxErrors(kql), []);
     assert.match(renderImported(seed!, seed!.query!, 'spl').text, /nbtscan\.exe/);
     assert.match(renderImported(seed!, seed!.query!, 'sigma').text, /^title: /);
+  });
+
+  it('as a Sentinel hunting query (YAML), it imports again to the same query and metadata', () => {
+    const yaml = renderImported(seed!, seed!.query!, 'kql', { format: 'sentinel-hunting' }).text;
+    const [again] = importKql(new SourceFile('seed.yaml', yaml));
+    assert.ok(again?.query, again?.error ? formatDiagnostic(again.error) : yaml);
+    assert.equal(again.format, 'sentinel-yaml');
+    assert.deepEqual(again.query.tables.map((t) => t.name), ['DeviceProcessEvents', 'DeviceFileEvents']);
+    assert.deepEqual(again.query.lookback, seed!.query!.lookback);
+    assert.deepEqual(again.query.fields, seed!.query!.fields);
+    assert.equal(dumpIr(again.query.expr), dumpIr(seed!.query!.expr));
+    assert.equal(again.meta.title, seed!.meta.title);
+    assert.equal(again.meta.id, seed!.meta.id);
+    assert.deepEqual(again.meta.tactics, ['Discovery']);
   });
 
   it('EQL refuses it: renamed files (part of DeviceFileEvents) have no ECS source', () => {
