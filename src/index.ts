@@ -141,3 +141,9 @@ export function convertAll(files: readonly RuleText[], options: ConvertAllOption
   });
   return results;
 }
+
+// KQL hunting queries (Defender XDR / Sentinel) as input: read, lower to the IR, render.
+export { importKql, type ImportedKql } from './import/kql.js';
+export { readKqlDocument, kqlDocumentFormat, type KqlDocument, type KqlDocumentFormat, type KqlDocumentMeta } from './import/document.js';
+export { convertKqlDocument, renderImported, sigmaViews, type KqlConversionResult } from './import/convert.js';
+export type { KqlQuery, KqlTable } from './lower/kql.js';

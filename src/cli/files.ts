@@ -15,9 +15,9 @@ export interface InputFile {
   readonly base: string;
 }
 
-const ruleExtensions = '{yml,yaml}';
+const ruleExtensions = '{yml,yaml,kql}';
 
-/** Expands files, folders (every .yml/.yaml below) and globs, in a stable order, without
+/** Expands files, folders (every .yml/.yaml/.kql below) and globs, in a stable order, without
  *  duplicates. A path that does not exist, or a glob that matches nothing, is a usage error. */
 export function expandInputs(inputs: readonly string[], cwd = process.cwd()): InputFile[] {
   const seen = new Set<string>();

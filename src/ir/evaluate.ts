@@ -157,8 +157,11 @@ function buildMatcher(p: Pred): ValueTest {
       return textTest(q.cased, (t) => t.endsWith(needle));
     },
     has: (q) => {
-      const needle = fold(q.value);
-      return textTest(q.cased, (t) => hasTerm(t, needle));
+      // Term boundaries are found in the value as stored, not after case folding (see hasTerm).
+      return (value) => {
+        const t = asText(value);
+        return t !== undefined && hasTerm(t, q.value, q.cased);
+      };
     },
     wildcard: (q) => {
       const compiled = compileWildcard(q.value, q.cased);
@@ -196,14 +199,35 @@ function compare(value: EventValue, test: (n: number) => boolean): boolean {
 
 const alnum = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9]/.test(c);
 
-/** KQL `has`: the needle occurs where it starts and ends on term boundaries (a term is a run of
- *  ASCII letters and digits). */
-function hasTerm(text: string, needle: string): boolean {
+/** KQL `has`: the needle occurs where it starts and ends on term boundaries. Microsoft's documentation
+ *  ("What is a term?", datatypes-string-operators): a string value is broken into maximal runs of
+ *  ASCII letters and digits, each a term; `has` matches whole terms. A boundary is therefore decided
+ *  on the stored characters: a non-ASCII character is never part of a term, even one whose lower case
+ *  is an ASCII letter (the Kelvin sign K lowers to k). Case-insensitive `has` compares character by
+ *  character, each folded to lower case, so a match never spans a different number of characters. */
+function hasTerm(text: string, needle: string, cased: boolean): boolean {
   if (needle === '') return true;
-  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + 1)) {
-    const startOk = !alnum(needle[0]) || !alnum(text[i - 1]);
-    const endOk = !alnum(needle[needle.length - 1]) || !alnum(text[i + needle.length]);
-    if (startOk && endOk) return true;
+  const n = needle.length;
+  const fold = (c: string): string => {
+    const l = c.toLowerCase();
+    return l.length === 1 ? l : c;
+  };
+  const needleFolded = cased ? needle : [...needle].map((c) => (c.length === 1 ? fold(c) : c)).join('');
+  const startBoundary = alnum(needle[0]);
+  const endBoundary = alnum(needle[n - 1]);
+  for (let i = 0; i + n <= text.length; i++) {
+    if (startBoundary && alnum(text[i - 1])) continue;
+    if (endBoundary && alnum(text[i + n])) continue;
+    let ok = true;
+    for (let k = 0; k < n; k++) {
+      const a = text[i + k]!;
+      const b = needleFolded[k]!;
+      if (a !== b && (cased || fold(a) !== b)) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return true;
   }
   return false;
 }

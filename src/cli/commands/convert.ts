@@ -7,6 +7,8 @@ import { getTarget, listTargets } from '../../backends/registry.js';
 import type { ConvertOptions } from '../../backends/types.js';
 import { loadPipeline } from '../../pipelines/load.js';
 import { compileSigma, convertCompiled, type ConversionResult } from '../../index.js';
+import { kqlDocumentFormat } from '../../import/document.js';
+import { convertKqlDocument } from '../../import/convert.js';
 import { expandInputs, isDirectory, readPlaceholders, readTextFile, writeFileAtomic, type InputFile } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
 import { isExclusionsFile, readOptionExclusions, RuleExclusions, tuneDocument } from '../exclusions.js';
@@ -17,8 +19,13 @@ import { UsageError } from '../usage.js';
 
 export const convertHelp = `Usage: rulecast convert <files|folders|globs...> -t <target> [options]
 
-Converts Sigma rules into queries. Folders are searched for .yml/.yaml files. Each rule is parsed
-once and rendered for every target asked for.
+Converts Sigma rules into queries. Folders are searched for .yml/.yaml (and .kql) files. Each rule
+is parsed once and rendered for every target asked for.
+
+KQL hunting queries are read too: a .kql file, a markdown document with kusto code blocks (.md), a
+text file (.txt, raw KQL or a "KQL Query" section), or a Sentinel YAML rule with a 'query:' key.
+-t kql re-renders the query over its own tables; other targets get it with Sigma's log sources and
+field names (the inverse of the defender-xdr pipeline); -t sigma writes it as a Sigma rule.
 
 Options:
   -t, --target <name>     target language: ${listTargets().map((t) => t.name).join(', ')} (repeatable: -t kql -t spl)
@@ -141,7 +148,16 @@ export function convertCommand(argv: string[], term: Terminal): number {
         results.push({ path: file.path, index: 0, title: null, id: null, target, query: null, error: err.diagnostic, warnings: [], status: 'invalid' });
       }
     }
-    if (text !== undefined && isExclusionsFile(text)) {
+    const kqlFormat = text === undefined || isExclusionsFile(text) ? undefined : kqlDocumentFormat(file.path, text);
+    if (text !== undefined && kqlFormat !== undefined) {
+      // Imported KQL queries: exclusions (in Sigma's field names) are not composed with them.
+      if (optionExclusions.length > 0) {
+        const error: Diagnostic = { severity: 'error', code: 'kql-exclusions', message: `${file.path}: --exclusions applies to Sigma rules; imported KQL queries are converted without exclusions only` };
+        for (const target of targets) results.push({ path: file.path, index: 0, title: null, id: null, target, query: null, error, warnings: [], status: 'unsupported' });
+      } else {
+        results.push(...convertKqlDocument(text, file.path, targets, { options }, kqlFormat));
+      }
+    } else if (text !== undefined && isExclusionsFile(text)) {
       exclusionFiles++;
     } else if (text !== undefined) {
       for (const compiled of compileSigma(text, file.path, { placeholders })) {

@@ -1,0 +1,80 @@
+// The `sigma` target: writes a Sigma rule (YAML) from the IR, one that rulecast (and other Sigma
+// tools, for the constructs the specification has) reads back to the same detection. Several log
+// sources and a lookback, which Sigma cannot say, use rulecast's own keys (src/rule/extensions.ts):
+// `rulecast: {logsources: [...], lookback: 7d}`.
+import { RulecastError } from '../../diagnostics/diagnostic.js';
+import { durationText, type QueryLogsource, type RuleQuery } from '../../ir/query.js';
+import type { ConvertOptions, Target } from '../types.js';
+import { detectionYaml, toSigmaDetection } from './detection.js';
+import { yamlString, yamlText } from './yaml.js';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const statuses = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
+const levels = new Set(['informational', 'low', 'medium', 'high', 'critical']);
+
+function logsourceYaml(ls: QueryLogsource, indent: string): string[] {
+  const out: string[] = [];
+  for (const k of ['category', 'product', 'service', 'definition'] as const) {
+    if (ls[k] !== undefined) out.push(`${indent}${k}: ${yamlString(ls[k]!)}`);
+  }
+  return out;
+}
+
+function list(key: string, values: readonly string[]): string[] {
+  return values.length ? [`${key}:`, ...values.map((v) => `  - ${yamlString(v)}`)] : [];
+}
+
+/** The Sigma rule for a query. */
+export function toSigmaRule(query: RuleQuery): string {
+  const detection = toSigmaDetection(query.expr);
+  const m = query.meta;
+  const [first, ...more] = query.logsources;
+  if (!first) throw new RulecastError('sigma-logsource', 'the query has no log source; a Sigma rule needs one', query.span);
+  const title = m.title.trim() === '' ? 'Untitled' : m.title.length > 256 ? `${m.title.slice(0, 253)}...` : m.title;
+  const lines: string[] = [`title: ${yamlString(title)}`];
+  if (m.id !== undefined && uuid.test(m.id)) lines.push(`id: ${m.id.toLowerCase()}`);
+  if (m.name !== undefined) lines.push(`name: ${yamlString(m.name)}`);
+  lines.push(`status: ${m.status !== undefined && statuses.has(m.status) ? m.status : 'experimental'}`);
+  if (m.description) lines.push(`description: ${yamlText(m.description, '  ')}`);
+  lines.push(...list('references', m.references));
+  if (m.author) lines.push(`author: ${yamlString(m.author)}`);
+  if (m.date) lines.push(`date: ${yamlString(m.date)}`);
+  if (m.modified) lines.push(`modified: ${yamlString(m.modified)}`);
+  lines.push(...list('tags', m.tags));
+  lines.push('logsource:', ...logsourceYaml(first, '  '));
+  lines.push('detection:', detectionYaml(detection, '  '));
+  lines.push(...list('fields', query.fields));
+  lines.push(...list('falsepositives', m.falsepositives));
+  if (m.level !== undefined && levels.has(m.level)) lines.push(`level: ${m.level}`);
+  if (more.length || query.lookback) {
+    lines.push('rulecast:');
+    if (more.length) {
+      lines.push('  logsources:');
+      for (const ls of more) {
+        const [head, ...tail] = logsourceYaml(ls, '      ');
+        lines.push(`    - ${head!.trimStart()}`, ...tail);
+      }
+    }
+    if (query.lookback) lines.push(`  lookback: ${durationText(query.lookback)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const sigmaTarget: Target = {
+  name: 'sigma',
+  description: 'Sigma rule (YAML), with rulecast keys for several log sources and a lookback',
+  extension: '.yml',
+  defaultPipeline: 'none',
+  pipelines: ['none'],
+  formats: ['default'],
+  convert(query: RuleQuery, options: ConvertOptions = {}): string {
+    const pipelines = options.pipelines ?? [];
+    if (pipelines.some((p) => p !== 'none')) {
+      throw new RulecastError('invalid-pipeline', 'the sigma target writes the rule with its own field names and log sources; it takes no pipeline (only none)');
+    }
+    if ((options.format ?? 'default') !== 'default') {
+      throw new RulecastError('unknown-format', `target sigma has no output format '${options.format}' (formats: default)`);
+    }
+    return toSigmaRule(query);
+  },
+};
