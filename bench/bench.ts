@@ -12,7 +12,6 @@ import { parseYaml } from '../src/parse/yaml.js';
 import { loadYamlDocuments } from '../src/rule/load.js';
 import { tryLower } from '../src/lower/index.js';
 import { convertQuery } from '../src/index.js';
-import { listTargets } from '../src/backends/registry.js';
 import { isRulecastError } from '../src/diagnostics/diagnostic.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,7 +44,8 @@ function child(mode: string): Sample {
   let yamlMs = 0;
   let rules = 0;
   const converted: Record<string, number> = {};
-  const targets = listTargets().map((t) => t.name);
+  // The three query languages of the issue (the sigma target is a writer, not a SIEM).
+  const targets = ['kql', 'spl', 'eql'];
   for (const f of files) {
     const r0 = performance.now();
     const text = readFileSync(f, 'utf8');
@@ -109,7 +109,7 @@ function main(): void {
   const floorMs = f(floor, 'totalMs');
   const fullMs = f(full, 'totalMs');
   console.log(`floor  (read + js-yaml parse):  ${floorMs.toFixed(0)} ms  (read ${f(floor, 'readMs').toFixed(0)} ms, YAML ${f(floor, 'yamlMs').toFixed(0)} ms), peak RSS ${f(floor, 'maxRssMb').toFixed(0)} MB`);
-  console.log(`rulecast (${listTargets().map((t) => t.name).join(' + ')}): ${fullMs.toFixed(0)} ms  (read ${f(full, 'readMs').toFixed(0)} ms, YAML ${f(full, 'yamlMs').toFixed(0)} ms, the rest ${f(full, 'restMs').toFixed(0)} ms), peak RSS ${f(full, 'maxRssMb').toFixed(0)} MB`);
+  console.log(`rulecast (kql + spl + eql): ${fullMs.toFixed(0)} ms  (read ${f(full, 'readMs').toFixed(0)} ms, YAML ${f(full, 'yamlMs').toFixed(0)} ms, the rest ${f(full, 'restMs').toFixed(0)} ms), peak RSS ${f(full, 'maxRssMb').toFixed(0)} MB`);
   const rules = full[0]!.rules;
   console.log(`rules: ${rules}; ${((rules / fullMs) * 1000).toFixed(0)} rules/s; converted per target: ${JSON.stringify(full[0]!.converted)}`);
   console.log(`ratio to the floor: ${(fullMs / floorMs).toFixed(2)}x (target: at most 1.5x); peak RSS target: under 300 MB`);

@@ -19,7 +19,12 @@ export class RulecastError extends Error {
   readonly diagnostic: Diagnostic;
 
   constructor(code: string, message: string, span?: Span, notes?: readonly string[]) {
+    // A RulecastError is about the user's input and carries its location; a stack trace would
+    // never be shown, and capturing one costs more than the rest of a failed conversion.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'RulecastError';
     this.diagnostic = { severity: 'error', code, message, span, notes };
   }

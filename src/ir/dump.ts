@@ -65,13 +65,23 @@ const keys = new WeakMap<Expr, string>();
 export function irKey(expr: Expr): string {
   let key = keys.get(expr);
   if (key === undefined) {
-    key = visit<string>(expr, {
-      and: (n) => `&(${n.args.map(irKey).join(',')})`,
-      or: (n) => `|(${n.args.map(irKey).join(',')})`,
-      not: (n) => `!(${irKey(n.arg)})`,
-      const: (n) => String(n.value),
-      pred: predKey,
-    });
+    switch (expr.kind) {
+      case 'and':
+      case 'or': {
+        let text = expr.kind === 'and' ? '&(' : '|(';
+        for (let i = 0; i < expr.args.length; i++) text += (i ? ',' : '') + irKey(expr.args[i]!);
+        key = `${text})`;
+        break;
+      }
+      case 'not':
+        key = `!(${irKey(expr.arg)})`;
+        break;
+      case 'const':
+        key = String(expr.value);
+        break;
+      case 'pred':
+        key = predKey(expr);
+    }
     keys.set(expr, key);
   }
   return key;

@@ -1,47 +1,75 @@
 // IR → IR passes that keep meaning exactly.
 import { and, FALSE, not, or, TRUE } from './build.js';
 import { irKey } from './dump.js';
-import { visit, type Expr, type Pred } from './types.js';
+import type { Expr, Pred } from './types.js';
 
 /**
  * Flattens nested and/or, folds constants, removes double negation and duplicate siblings, and
  * unwraps single-child groups. Sibling order is kept, so output stays recognisable.
  */
 export function simplify(expr: Expr): Expr {
-  return visit<Expr>(expr, {
-    const: (n) => n,
-    pred: (n) => n,
-    not: (n) => {
-      const arg = simplify(n.arg);
-      if (arg.kind === 'const') return arg.value ? FALSE : TRUE;
-      if (arg.kind === 'not') return arg.arg;
-      return arg === n.arg ? n : not(arg);
-    },
-    and: (n) => combine('and', n.args),
-    or: (n) => combine('or', n.args),
-  });
+  if (simplified.has(expr)) return expr;
+  const result = simplifyOnce(expr);
+  simplified.add(result);
+  return result;
 }
 
-function combine(kind: 'and' | 'or', args: readonly Expr[]): Expr {
+/** Nodes known to be simplified already (simplify is idempotent and nodes are immutable), so the
+ *  passes that simplify after each rewrite do not walk the same subtrees again and again. */
+const simplified = new WeakSet<Expr>();
+
+function simplifyOnce(expr: Expr): Expr {
+  // A switch rather than a visitor table: this runs for every node of every rule, several times.
+  switch (expr.kind) {
+    case 'const':
+    case 'pred':
+      return expr;
+    case 'not': {
+      const arg = simplify(expr.arg);
+      if (arg.kind === 'const') return arg.value ? FALSE : TRUE;
+      if (arg.kind === 'not') return arg.arg;
+      return arg === expr.arg ? expr : not(arg);
+    }
+    case 'and':
+    case 'or':
+      return combine(expr);
+  }
+}
+
+function combine(node: Extract<Expr, { kind: 'and' | 'or' }>): Expr {
+  const kind = node.kind;
   const identity = kind === 'and';
   const out: Expr[] = [];
-  const seen = new Set<string>();
+  // Duplicate siblings: predicates by their key, other nodes by identity (a selection used twice
+  // is one node; comparing whole subtrees on every rule costs more than it saves).
+  const seen = new Set<string | Expr>();
+  // Whether the result differs from the node's own arguments (then a new node is built).
+  let changed = false;
   const push = (e: Expr): boolean => {
-    if (e.kind === 'const') return e.value === identity; // false → short-circuit
+    if (e.kind === 'const') {
+      changed = true;
+      return e.value === identity; // false → short-circuit
+    }
     if (e.kind === kind) {
+      changed = true;
       for (const inner of e.args) if (!push(inner)) return false;
       return true;
     }
-    const key = irKey(e);
-    if (!seen.has(key)) {
+    const key = e.kind === 'pred' ? irKey(e) : e;
+    if (seen.has(key)) {
+      changed = true;
+    } else {
       seen.add(key);
       out.push(e);
     }
     return true;
   };
-  for (const arg of args) {
-    if (!push(simplify(arg))) return identity ? FALSE : TRUE;
+  for (const arg of node.args) {
+    const s = simplify(arg);
+    if (s !== arg) changed = true;
+    if (!push(s)) return identity ? FALSE : TRUE;
   }
+  if (!changed && out.length === node.args.length) return node;
   return kind === 'and' ? and(...out) : or(...out);
 }
 
@@ -49,13 +77,19 @@ function combine(kind: 'and' | 'or', args: readonly Expr[]): Expr {
 export function predicates(expr: Expr): Pred[] {
   const out: Pred[] = [];
   const walk = (e: Expr): void => {
-    visit<void>(e, {
-      const: () => {},
-      pred: (p) => void out.push(p),
-      not: (n) => walk(n.arg),
-      and: (n) => n.args.forEach(walk),
-      or: (n) => n.args.forEach(walk),
-    });
+    switch (e.kind) {
+      case 'const':
+        return;
+      case 'pred':
+        out.push(e);
+        return;
+      case 'not':
+        walk(e.arg);
+        return;
+      case 'and':
+      case 'or':
+        for (const a of e.args) walk(a);
+    }
   };
   walk(expr);
   return out;
@@ -64,16 +98,20 @@ export function predicates(expr: Expr): Pred[] {
 /** Rewrites every predicate with `fn` (which may return any expression), rebuilding only the
  *  parts that changed. Pipelines use it to rename fields and transform values. */
 export function mapPredicates(expr: Expr, fn: (p: Pred) => Expr): Expr {
-  return visit<Expr>(expr, {
-    const: (n) => n,
-    pred: (p) => fn(p),
-    not: (n) => {
-      const arg = mapPredicates(n.arg, fn);
-      return arg === n.arg ? n : not(arg);
-    },
-    and: (n) => rebuild(n.args, fn, and) ?? n,
-    or: (n) => rebuild(n.args, fn, or) ?? n,
-  });
+  switch (expr.kind) {
+    case 'const':
+      return expr;
+    case 'pred':
+      return fn(expr);
+    case 'not': {
+      const arg = mapPredicates(expr.arg, fn);
+      return arg === expr.arg ? expr : not(arg);
+    }
+    case 'and':
+      return rebuild(expr.args, fn, and) ?? expr;
+    case 'or':
+      return rebuild(expr.args, fn, or) ?? expr;
+  }
 }
 
 function rebuild(

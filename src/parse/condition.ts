@@ -25,11 +25,21 @@ export type ConditionNode =
 /** Parses a condition; offsets in the tree are offsets in `embedded.text`. Syntax errors are
  *  RulecastErrors (code `condition-syntax`) pointing at the column in the rule file. */
 export function parseCondition(embedded: EmbeddedText): ConditionNode {
+  // Trees hold offsets into the text, not into the file, so one tree serves every rule with the
+  // same condition text ("selection", "all of selection_*"…): a repository parses each text once.
+  const cached = parsed.get(embedded.text);
+  if (cached) return cached;
   checkNesting(embedded, 'condition-too-deep', 'condition', false);
+  let tree: ConditionNode;
   try {
-    return parseGenerated(embedded.text, {}) as ConditionNode;
+    tree = parseGenerated(embedded.text, {}) as ConditionNode;
   } catch (err) {
     throw peggyToRulecastError(err, embedded, 'condition', 'condition-syntax');
   }
+  if (parsed.size >= 5000) parsed.clear();
+  parsed.set(embedded.text, tree);
+  return tree;
 }
+
+const parsed = new Map<string, ConditionNode>();
 

@@ -3,8 +3,8 @@
 import { isRulecastError, RulecastError } from '../../diagnostics/diagnostic.js';
 import { and, not, or, pred, TRUE } from '../../ir/build.js';
 import { irKey } from '../../ir/dump.js';
-import { simplify } from '../../ir/passes.js';
-import { visit, type Expr, type Not, type Pred } from '../../ir/types.js';
+import { mapPredicates, simplify } from '../../ir/passes.js';
+import { visit, type Expr, type Not } from '../../ir/types.js';
 import { attackFromTags } from '../../output/attack.js';
 import type { Branch, MappedQuery } from '../../pipelines/types.js';
 import { guardNegatedNullables } from '../guards.js';
@@ -30,7 +30,7 @@ export const CATEGORY_FIELD = 'event.category';
  */
 export function prepareExpr(expr: Expr): Expr {
   const plain = simplify(
-    visitPreds(expr, (p) =>
+    mapPredicates(expr, (p) =>
       // `contains ''` (a value `*`): any value at all. Written as a presence test, which needs no guard.
       (p.op === 'contains' || p.op === 'startswith' || p.op === 'endswith') && p.value === '' && p.field !== null
         ? not(pred({ op: 'null', field: p.field, span: p.span }))
@@ -39,16 +39,6 @@ export function prepareExpr(expr: Expr): Expr {
   );
   const guarded = simplify(guardNegatedNullables(plain, (p) => (p.field !== null && p.op !== 'null' && p.op !== 'exists' ? not(pred({ op: 'null', field: p.field })) : undefined)));
   return simplify(hoistGuards(guarded));
-}
-
-function visitPreds(expr: Expr, fn: (p: Pred) => Expr): Expr {
-  return visit<Expr>(expr, {
-    const: (n) => n,
-    pred: fn,
-    not: (n) => not(visitPreds(n.arg, fn)),
-    and: (n) => and(...n.args.map((a) => visitPreds(a, fn))),
-    or: (n) => or(...n.args.map((a) => visitPreds(a, fn))),
-  });
 }
 
 function isGuard(e: Expr): e is Not {
@@ -126,8 +116,17 @@ function categoryHead(source: string | null): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(source) ? source : eqlString(source);
 }
 
+const rendered = new WeakMap<Expr, string>();
+
+/** An expression in EQL; remembered per (immutable) node, since the union layout renders the
+ *  branch a query has already rendered. */
 export function renderEqlExpression(expr: Expr): string {
-  return renderExpr(prepareExpr(expr), eqlDialect);
+  let text = rendered.get(expr);
+  if (text === undefined) {
+    text = renderExpr(prepareExpr(expr), eqlDialect);
+    rendered.set(expr, text);
+  }
+  return text;
 }
 
 /** Errors about the rule as a whole (a keyword) name the rule too. */

@@ -515,7 +515,9 @@ function tables(): void {
   if (reverseLower) return;
   reverseLower = new Map();
   const all = new Set<number>();
-  for (let x = 0x80; x <= MAX_CP; x++) {
+  // Unicode has no cased letters past the Supplementary Multilingual Plane (the last, Adlam, ends
+  // at U+1E943), so the scan stops at U+1FFFF: a tenth of the code space, scanned once per process.
+  for (let x = 0x80; x <= Math.min(MAX_CP, 0x1ffff); x++) {
     if (x >= 0xd800 && x <= 0xdfff) continue;
     const s = String.fromCodePoint(x);
     const l = s.toLowerCase();

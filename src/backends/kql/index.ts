@@ -231,6 +231,9 @@ function context(mapped: MappedQuery, bodies: readonly string[], options: Render
     project,
     kqlLookback: lookback,
   };
+  // The default format is this context rendered by kql/default itself; the rule formats embed the
+  // query, so only they render it here.
+  if (options.format === 'default') return own;
   const base = baseContext('kql', 'default', mapped, bodies, bare);
   const kql = renderTemplate('kql/default', { ...base, ...own }).replace(/\n+$/, '');
 
@@ -253,7 +256,7 @@ function context(mapped: MappedQuery, bodies: readonly string[], options: Render
     return schema !== undefined && defenderColumns.every((c) => schema.columns.has(c));
   });
   const defenderProject = project.length ? [...project, ...defenderColumns.filter((c) => !project.includes(c))] : project;
-  const defenderKql = defenderReady ? renderTemplate('kql/default', { ...base, ...own, project: defenderProject }).replace(/\n+$/, '') : null;
+  const defenderKql = defenderReady && options.format === 'defender-rule' ? renderTemplate('kql/default', { ...base, ...own, project: defenderProject }).replace(/\n+$/, '') : null;
   const attack = base.attack as { tactics: { sentinel: string }[]; techniques: { id: string }[] };
   const level = q.meta.level ?? 'medium';
   return {

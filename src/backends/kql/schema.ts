@@ -49,10 +49,13 @@ function asType(value: unknown, where: string): ColumnType {
 
 /** The table schemas declared in a (merged) pipeline layout, parsed once per layout object. */
 export function tableSchemas(layout: Readonly<Record<string, unknown>>): Map<string, TableSchema> {
-  const cached = cache.get(layout);
+  // Keyed by the `tables` object, which the pipeline parsed once: merged layouts are new objects
+  // on every conversion, the tables inside them are not.
+  const tables = layout.tables;
+  const key = tables !== null && typeof tables === 'object' ? tables : layout;
+  const cached = cache.get(key);
   if (cached) return cached;
   const out = new Map<string, TableSchema>();
-  const tables = layout.tables;
   if (tables !== undefined) {
     if (tables === null || typeof tables !== 'object' || Array.isArray(tables)) invalid('must map table names to {columns, computed}');
     for (const [name, def] of Object.entries(tables as Record<string, unknown>)) {
@@ -79,7 +82,7 @@ export function tableSchemas(layout: Readonly<Record<string, unknown>>): Map<str
       out.set(name, { name, columns: cols, computed: comp });
     }
   }
-  cache.set(layout, out);
+  cache.set(key, out);
   return out;
 }
 

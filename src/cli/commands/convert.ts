@@ -1,18 +1,12 @@
 // rulecast convert <files|dirs|globs...> -t <target>... [-p <pipeline>]... [-f <format>] [-o <out>] [--json]
 import { parseArgs } from 'node:util';
 import { join, relative, dirname, basename, extname, resolve } from 'node:path';
-import { formatDiagnostic } from '../../diagnostics/format.js';
-import { isRulecastError } from '../../diagnostics/diagnostic.js';
 import { getTarget, listTargets } from '../../backends/registry.js';
-import type { ConvertOptions } from '../../backends/types.js';
 import { loadPipeline } from '../../pipelines/load.js';
-import { compileSigma, convertCompiled, type ConversionResult } from '../../index.js';
-import { kqlDocumentFormat } from '../../import/document.js';
-import { convertKqlDocument } from '../../import/convert.js';
+import type { RunResult, RunSettings } from '../convert-run.js';
+import { readOptionExclusions } from '../exclusions.js';
 import { expandInputs, isDirectory, readPlaceholders, readTextFile, writeFileAtomic, type InputFile } from '../files.js';
-import { jsonDiagnostic } from '../report.js';
-import { isExclusionsFile, readOptionExclusions, RuleExclusions, tuneDocument } from '../exclusions.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { convertFiles } from '../parallel.js';
 import { progressBar, summaryTable } from '../progress.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
@@ -45,6 +39,8 @@ Options:
                           form, or Sigma filter documents (which apply to the rules they name).
                           A rule's own file (rulecast: {exclusions: file}) always applies.
       --json              print {"results": [...], "summary": {...}} instead of queries
+  -j, --jobs <n>          convert on n worker threads (default: none; helps on machines with
+                          real cores to spare)
       --placeholders <file>  values for |expand placeholders (YAML: name: [values])
   -h, --help              show this help
 
@@ -79,7 +75,7 @@ function isPipelineFile(p: string): boolean {
   return /\.ya?ml$/i.test(p) || p.includes('/') || p.includes('\\');
 }
 
-export function convertCommand(argv: string[], term: Terminal): number {
+export async function convertCommand(argv: string[], term: Terminal): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -93,6 +89,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
       help: { type: 'boolean', short: 'h' },
       placeholders: { type: 'string' },
       exclusions: { type: 'string', short: 'x', multiple: true },
+      jobs: { type: 'string', short: 'j' },
     },
   });
   if (values.help) {
@@ -103,86 +100,53 @@ export function convertCommand(argv: string[], term: Terminal): number {
   if (targets.length === 0) throw new UsageError(`convert needs a target: -t ${listTargets().map((t) => t.name).join('|')}`);
   for (const t of targets) if (!getTarget(t)) throw new UsageError(`unknown target '${t}'; known targets: ${listTargets().map((x) => x.name).join(', ')}`);
   if (positionals.length === 0) throw new UsageError('convert needs at least one rule file, folder or glob');
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 0) throw new UsageError(`--jobs needs a whole number of worker threads (0 or 1: none), not '${values.jobs}'`);
+  }
 
-  // Pipelines and formats per target, checked before any rule is read.
-  const loaded = new Map<string, ReturnType<typeof loadPipeline>>();
+  // Pipelines and formats per target, checked before any rule is read (a pipeline file is read
+  // here once to report its errors; each worker loads it again).
   const pipelineNames = scoped(values.pipeline ?? [], targets);
   const formatNames = scoped(values.format ?? [], targets);
-  const options = new Map<string, ConvertOptions>();
+  const pipelines: Record<string, (string | { file: string })[]> = {};
+  const formats: Record<string, string> = {};
+  const checked = new Set<string>();
   for (const t of targets) {
     const target = getTarget(t)!;
-    const pipelines = pipelineNames.get(t)!.map((p) => {
+    pipelines[t] = pipelineNames.get(t)!.map((p) => {
       if (!isPipelineFile(p)) {
         if (!target.pipelines.includes(p)) throw new UsageError(`unknown pipeline '${p}' for target ${t}; pipelines: ${target.pipelines.join(', ')} or a pipeline file (.yml)`);
         return p;
       }
-      let pipeline = loaded.get(p);
-      if (!pipeline) {
-        pipeline = loadPipeline(readTextFile(p, resolve(p)).text, p);
-        loaded.set(p, pipeline);
+      if (!checked.has(p)) {
+        loadPipeline(readTextFile(p, resolve(p)).text, p);
+        checked.add(p);
       }
-      return pipeline;
+      return { file: p };
     });
-    const formats = formatNames.get(t)!;
-    if (formats.length > 1) throw new UsageError(`several formats for target ${t}: ${formats.join(', ')}`);
-    const format = formats[0] ?? 'default';
+    const f = formatNames.get(t)!;
+    if (f.length > 1) throw new UsageError(`several formats for target ${t}: ${f.join(', ')}`);
+    const format = f[0] ?? 'default';
     if (!target.formats.includes(format)) throw new UsageError(`target ${t} has no output format '${format}'; formats: ${target.formats.join(', ')}`);
-    options.set(t, { pipelines, format });
+    formats[t] = format;
   }
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
+  readOptionExclusions(values.exclusions ?? [], term);
   const inputs = expandInputs(positionals);
   const skip = values['skip-unsupported'] === true;
+  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles: values.exclusions ?? [], color: term.color };
 
-  const optionExclusions = readOptionExclusions(values.exclusions ?? [], term);
-  const ruleExclusions = new RuleExclusions();
-  let exclusionFiles = 0;
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
-  const results: ConversionResult[] = [];
-  inputs.forEach((file, i) => {
-    let text: string | undefined;
-    try {
-      text = readTextFile(file.path, file.absolute).text;
-    } catch (err) {
-      if (!isRulecastError(err)) throw err;
-      for (const target of targets) {
-        results.push({ path: file.path, index: 0, title: null, id: null, target, query: null, error: err.diagnostic, warnings: [], status: 'invalid' });
-      }
-    }
-    const kqlFormat = text === undefined || isExclusionsFile(text) ? undefined : kqlDocumentFormat(file.path, text);
-    if (text !== undefined && kqlFormat !== undefined) {
-      // Imported KQL queries: exclusions (in Sigma's field names) are not composed with them.
-      if (optionExclusions.length > 0) {
-        const error: Diagnostic = { severity: 'error', code: 'kql-exclusions', message: `${file.path}: --exclusions applies to Sigma rules; imported KQL queries are converted without exclusions only` };
-        for (const target of targets) results.push({ path: file.path, index: 0, title: null, id: null, target, query: null, error, warnings: [], status: 'unsupported' });
-      } else {
-        results.push(...convertKqlDocument(text, file.path, targets, { options }, kqlFormat));
-      }
-    } else if (text !== undefined && isExclusionsFile(text)) {
-      exclusionFiles++;
-    } else if (text !== undefined) {
-      for (const compiled of compileSigma(text, file.path, { placeholders })) {
-        let doc = compiled;
-        let error: Diagnostic | undefined;
-        try {
-          const own = ruleExclusions.forRule(compiled, file.path);
-          ({ doc, error } = tuneDocument(compiled, own ? [...optionExclusions, own] : optionExclusions));
-        } catch (err) {
-          if (!isRulecastError(err)) throw err;
-          error = err.diagnostic;
-        }
-        for (const target of targets) {
-          if (error) results.push({ path: file.path, index: doc.index, title: doc.title, id: doc.id, target, query: null, error, warnings: [], status: 'invalid' });
-          else results.push(convertCompiled(doc, target, options.get(target)));
-        }
-      }
-    }
-    progress?.update(i + 1);
-  });
+  const outcomes = await convertFiles(inputs, settings, { workers: jobs, onProgress: (done) => progress?.update(done) });
   progress?.done();
+  const results = outcomes.flatMap((o) => o.results);
+  const exclusionFiles = outcomes.filter((o) => o.exclusionsFile).length;
 
   if (values.output) writeOutputs(values.output, results, inputs);
 
-  const count = (status: ConversionResult['status'], target?: string) => results.filter((r) => r.status === status && (!target || r.target === target)).length;
+  const count = (status: RunResult['status'], target?: string) => results.filter((r) => r.status === status && (!target || r.target === target)).length;
   const converted = count('converted');
   const unsupported = count('unsupported');
   const invalid = count('invalid');
@@ -193,10 +157,10 @@ export function convertCommand(argv: string[], term: Terminal): number {
         title: r.title,
         id: r.id,
         query: r.query,
-        error: r.error ? jsonDiagnostic(r.error) : null,
+        error: r.error ? { code: r.error.code, message: r.error.message, line: r.error.line, column: r.error.column } : null,
         target: r.target,
         status: r.status,
-        warnings: r.warnings.map(jsonDiagnostic),
+        warnings: r.warnings,
       })),
       summary: {
         converted,
@@ -220,7 +184,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
       const key = r.status === 'invalid' ? `${r.path}#${r.index}` : `${r.path}#${r.index}#${r.target}`;
       if (reported.has(key)) continue;
       reported.add(key);
-      write(term.err, formatDiagnostic(r.error, { color: term.color }) + (r.status === 'unsupported' && targets.length > 1 ? `\n  = note: target ${r.target}` : ''));
+      write(term.err, r.error.formatted + (r.status === 'unsupported' && targets.length > 1 ? `\n  = note: target ${r.target}` : ''));
     }
     write(term.err, summaryTable(targets.map((t) => ({ target: t, converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) })), skip, term.color));
   }
@@ -229,7 +193,7 @@ export function convertCommand(argv: string[], term: Terminal): number {
 
 /** -o names a file (all queries in it) or an existing folder (one file per rule and target,
  *  mirroring the input tree, named after the rule file with the target's extension). */
-function writeOutputs(output: string, results: ConversionResult[], inputs: readonly InputFile[]): void {
+function writeOutputs(output: string, results: readonly RunResult[], inputs: readonly InputFile[]): void {
   const ok = results.filter((r) => r.query !== null);
   if (!isDirectory(output) && !/[\\/]$/.test(output)) {
     writeFileAtomic(output, ok.map((r) => r.query!.replace(/\n+$/, '')).join('\n\n') + (ok.length ? '\n' : ''));

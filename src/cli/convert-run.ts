@@ -1,0 +1,121 @@
+// One conversion run's work on one file, shared by the command (in-process) and its worker
+// threads: settings and results are plain data, so they cross a thread boundary as they are.
+import { resolve } from 'node:path';
+import { isRulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../diagnostics/format.js';
+import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
+import { compileSigma, convertCompiled, type ConversionResult } from '../index.js';
+import { convertKqlDocument } from '../import/convert.js';
+import { kqlDocumentFormat } from '../import/document.js';
+import { loadPipeline } from '../pipelines/load.js';
+import type { Pipeline } from '../pipelines/types.js';
+import type { ConvertOptions } from '../backends/types.js';
+import { isExclusionsFile, RuleExclusions, tuneDocument } from './exclusions.js';
+import { readTextFile, type InputFile } from './files.js';
+import { jsonDiagnostic, type JsonDiagnostic } from './report.js';
+
+export interface RunSettings {
+  readonly targets: readonly string[];
+  /** Per target: built-in pipeline names, or pipeline files by path. */
+  readonly pipelines: Readonly<Record<string, readonly (string | { readonly file: string })[]>>;
+  readonly formats: Readonly<Record<string, string>>;
+  readonly placeholders?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** Exclusion files given with --exclusions (already checked by the command). */
+  readonly exclusionFiles: readonly string[];
+  /** Colours in the formatted errors. */
+  readonly color: boolean;
+}
+
+export interface RunResult {
+  readonly path: string;
+  readonly index: number;
+  readonly title: string | null;
+  readonly id: string | null;
+  readonly target: string;
+  readonly query: string | null;
+  readonly status: ConversionResult['status'];
+  readonly error: (JsonDiagnostic & { readonly formatted: string }) | null;
+  readonly warnings: readonly JsonDiagnostic[];
+}
+
+export interface FileOutcome {
+  readonly results: readonly RunResult[];
+  /** The file is an exclusions file (skipped, counted). */
+  readonly exclusionsFile: boolean;
+}
+
+export class Converter {
+  private readonly options = new Map<string, ConvertOptions>();
+  private readonly optionExclusions: ExclusionFile[];
+  private readonly ruleExclusions = new RuleExclusions();
+
+  constructor(private readonly settings: RunSettings) {
+    const loaded = new Map<string, Pipeline>();
+    for (const t of settings.targets) {
+      const pipelines = (settings.pipelines[t] ?? []).map((p) => {
+        if (typeof p === 'string') return p;
+        let pipeline = loaded.get(p.file);
+        if (!pipeline) {
+          pipeline = loadPipeline(readTextFile(p.file, resolve(p.file)).text, p.file);
+          loaded.set(p.file, pipeline);
+        }
+        return pipeline;
+      });
+      this.options.set(t, { pipelines, format: settings.formats[t] ?? 'default' });
+    }
+    this.optionExclusions = settings.exclusionFiles.map((p) => readExclusions(readTextFile(p, resolve(p)).text, p));
+  }
+
+  private result(r: ConversionResult): RunResult {
+    return {
+      path: r.path,
+      index: r.index,
+      title: r.title,
+      id: r.id,
+      target: r.target,
+      query: r.query,
+      status: r.status,
+      error: r.error ? { ...jsonDiagnostic(r.error), formatted: formatDiagnostic(r.error, { color: this.settings.color }) } : null,
+      warnings: r.warnings.map(jsonDiagnostic),
+    };
+  }
+
+  private failed(path: string, index: number, title: string | null, id: string | null, error: Diagnostic, status: RunResult['status']): RunResult[] {
+    return this.settings.targets.map((target) => this.result({ path, index, title, id, target, query: null, error, warnings: [], status }));
+  }
+
+  convertFile(file: InputFile): FileOutcome {
+    let text: string;
+    try {
+      text = readTextFile(file.path, file.absolute).text;
+    } catch (err) {
+      if (!isRulecastError(err)) throw err;
+      return { results: this.failed(file.path, 0, null, null, err.diagnostic, 'invalid'), exclusionsFile: false };
+    }
+    if (isExclusionsFile(text)) return { results: [], exclusionsFile: true };
+    const kqlFormat = kqlDocumentFormat(file.path, text);
+    if (kqlFormat !== undefined) {
+      // Imported KQL queries: exclusions (in Sigma's field names) are not composed with them.
+      if (this.optionExclusions.length > 0) {
+        const error: Diagnostic = { severity: 'error', code: 'kql-exclusions', message: `${file.path}: --exclusions applies to Sigma rules; imported KQL queries are converted without exclusions only` };
+        return { results: this.failed(file.path, 0, null, null, error, 'unsupported'), exclusionsFile: false };
+      }
+      return { results: convertKqlDocument(text, file.path, this.settings.targets, { options: this.options }, kqlFormat).map((r) => this.result(r)), exclusionsFile: false };
+    }
+    const results: RunResult[] = [];
+    for (const compiled of compileSigma(text, file.path, { placeholders: this.settings.placeholders })) {
+      let doc = compiled;
+      let error: Diagnostic | undefined;
+      try {
+        const own = this.ruleExclusions.forRule(compiled, file.path);
+        ({ doc, error } = tuneDocument(compiled, own ? [...this.optionExclusions, own] : this.optionExclusions));
+      } catch (err) {
+        if (!isRulecastError(err)) throw err;
+        error = err.diagnostic;
+      }
+      if (error) results.push(...this.failed(file.path, doc.index, doc.title, doc.id, error, 'invalid'));
+      else for (const target of this.settings.targets) results.push(this.result(convertCompiled(doc, target, this.options.get(target))));
+    }
+    return { results, exclusionsFile: false };
+  }
+}
