@@ -16,7 +16,7 @@ export { loadSigma, loadSigmaSource, type LoadOptions } from './rule/load.js';
 export type * from './rule/types.js';
 export { lowerRule, tryLower, type LowerOptions, type LoweredRule } from './lower/index.js';
 export type * from './ir/types.js';
-export type { RuleQuery, QueryLogsource, QueryMeta, Duration } from './ir/query.js';
+export { tuneQuery, type RuleQuery, type QueryLogsource, type QueryMeta, type QueryExclusion, type Duration } from './ir/query.js';
 export { and, or, not, pred, stringPred, TRUE, FALSE } from './ir/build.js';
 export { parseSigmaString, patternToSigma } from './ir/pattern.js';
 export { simplify, predicates, mapPredicates } from './ir/passes.js';
@@ -31,7 +31,11 @@ export { lowerExclusion, compileExclusion, exclusionOperators, type LoweredExclu
 export { lowerFilter, type LoweredFilter } from './lower/filter.js';
 export { printExclusion, printPredicate } from './exclusions/print.js';
 export { readExclusions, type Exclusion, type ExclusionFile, type ExclusionFormat, type ExclusionScope, type ReadExclusionsOptions } from './exclusions/read.js';
-export { analyzeExclusion, lintExclusion, genericWords, shortContainsLength, type AnalysisWarning, type AnalyzeOptions, type ExclusionAnalysis, type Verdict } from './analysis/exclusion.js';
+export { exclusionAppliesTo, exclusionsFor, tuneWith, type AppliedExclusions, type RuleIdentity } from './exclusions/apply.js';
+export { loadPipeline, builtinPipelines, getBuiltinPipeline } from './pipelines/load.js';
+export { applyPipelines, type ApplyOptions } from './pipelines/apply.js';
+export type { Pipeline, MappedQuery, Branch } from './pipelines/types.js';
+export { analyzeExclusionPairs, analyzeExclusion, lintExclusion, genericWords, shortContainsLength, type AnalysisWarning, type AnalyzeOptions, type ExclusionAnalysis, type Verdict } from './analysis/exclusion.js';
 export { satisfiable, defaultMaxConjuncts, type SatOptions, type SatResult, type Literal } from './analysis/satisfiable.js';
 
 /** One YAML document of a rule file after loading and lowering. */
