@@ -13,6 +13,7 @@ import type { KqlQuery } from '../lower/kql.js';
 import type { KqlDocumentFormat, KqlDocumentMeta } from './document.js';
 import { importKql, type ImportedKql } from './kql.js';
 import { toSigmaView, type SigmaView } from './reverse.js';
+import type { ConversionResult } from '../index.js';
 
 /** The pipeline whose inverse maps Defender tables and columns back to Sigma's terms. */
 export const defaultReversePipeline = 'defender-xdr';
@@ -131,17 +132,8 @@ export function sigmaViews(imported: ImportedKql, kql: KqlQuery, reverse: string
   return toSigmaView(kql, base, pipeline, { identity });
 }
 
-export interface KqlConversionResult {
-  readonly path: string;
-  readonly index: number;
-  readonly title: string | null;
-  readonly id: string | null;
-  readonly target: string;
-  readonly query: string | null;
-  readonly error: Diagnostic | null;
-  readonly warnings: readonly Diagnostic[];
-  readonly status: 'converted' | 'unsupported' | 'invalid';
-}
+/** One imported query rendered for one target: the shape of a Sigma rule's conversion. */
+export type KqlConversionResult = ConversionResult;
 
 /** Error codes of input that is not valid KQL (or has no query): the rest are valid queries
  *  rulecast cannot import or a target cannot express. */

@@ -3,7 +3,9 @@
 // Offsets in every node are offsets in the query text.
 import { parse as parseGenerated } from '../generated/spl.js';
 import { RulecastError } from '../diagnostics/diagnostic.js';
-import { SourceFile, span } from '../diagnostics/source.js';
+import { SourceFile } from '../diagnostics/source.js';
+import { embeddedAt } from '../parse/embedded.js';
+import { peggyToRulecastError } from '../parse/peggy-error.js';
 
 /** A string as written (`raw`, with its quotes if `quoted`) and what it means to the command
  *  (`value`: `\\`, `\"` and `\|` decoded, every other backslash sequence kept as written). */
@@ -148,55 +150,6 @@ export function searchPattern(value: string): readonly SearchPatternPart[] {
   return parts;
 }
 
-interface PeggyExpectation {
-  type: string;
-  description?: string;
-  text?: string;
-  /** For a character class: single characters and [from, to] ranges. */
-  parts?: (string | [string, string])[];
-  inverted?: boolean;
-}
-
-interface PeggySyntaxError {
-  message: string;
-  expected: PeggyExpectation[] | null;
-  found: string | null;
-  location: { start: { offset: number }; end: { offset: number } };
-}
-
-function isPeggyError(err: unknown): err is PeggySyntaxError {
-  return typeof err === 'object' && err !== null && 'location' in err && 'expected' in err;
-}
-
 function toRulecastError(err: unknown, source: SourceFile): RulecastError {
-  if (!isPeggyError(err)) throw err;
-  const start = err.location.start.offset;
-  const end = Math.min(Math.max(err.location.end.offset, start + 1), Math.max(source.text.length, start + 1));
-  const where = span(source, start, end);
-  if (err.expected === null) {
-    // Raised by error() in the grammar: already written for people.
-    return new RulecastError('spl-syntax', `invalid SPL: ${err.message}`, where);
-  }
-  let expected = [...new Set(err.expected.map(describe))];
-  // Whitespace is allowed almost everywhere; naming it only hides what is really missing.
-  if (expected.length > 1) expected = expected.filter((e) => e !== 'whitespace');
-  expected.sort();
-  const list = expected.length <= 1 ? (expected[0] ?? 'nothing') : `${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1]}`;
-  const found = err.found === null ? 'end of query' : `'${foundText(source.text, start, err.found)}'`;
-  return new RulecastError('spl-syntax', `invalid SPL: expected ${list} but found ${found}`, where);
-}
-
-/** Peggy reports one character; a whole word reads better ("found 'where'", not "found 'w'"). */
-function foundText(text: string, start: number, found: string): string {
-  const word = /^[A-Za-z0-9_]+/.exec(text.slice(start, start + 40));
-  return word ? word[0] : found;
-}
-
-function describe(e: PeggyExpectation): string {
-  if (e.type === 'end') return 'end of query';
-  if (e.description) return e.description;
-  if (e.type === 'literal' && e.text !== undefined) return `'${e.text}'`;
-  // Peggy merges `"+" / "-"` into a class: name its characters.
-  if (e.type === 'class' && !e.inverted && e.parts?.every((p) => typeof p === 'string')) return e.parts.map((p) => `'${p}'`).join(', ');
-  return e.type;
+  return peggyToRulecastError(err, embeddedAt(source, source.text, 0), 'SPL', 'spl-syntax', 'end of query');
 }

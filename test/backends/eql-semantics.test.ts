@@ -29,20 +29,10 @@ import { evaluateEql } from '../support/eql-evaluator.js';
 import { goldenCases } from '../support/golden.js';
 import { sharedRoot, testData } from '../support/paths.js';
 import { corpus } from '../corpus.test.js';
+import { seededRandom as rng } from '../support/random.js';
 
 type Event = Record<string, unknown>;
 
-/** A small deterministic random generator (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Generator {
   /** Fields compared with a network (`cidr`): Elasticsearch keeps them in ip fields, which cannot

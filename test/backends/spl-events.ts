@@ -5,20 +5,11 @@
 // case of one field or remove it. The IR evaluator and the SPL oracle must agree on every event.
 import { parseCidr } from '../../src/ir/ip.js';
 import type { Expr, Pred } from '../../src/ir/types.js';
+import { seededRandom as rng } from '../support/random.js';
+export { rng };
 
 export type TestEvent = Record<string, string | number | boolean>;
 
-/** mulberry32: a small seeded generator, so the events of a rule are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function swapCase(s: string): string {
   return [...s].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');

@@ -4,6 +4,7 @@
 import { predicates } from '../../src/ir/passes.js';
 import type { Expr } from '../../src/ir/types.js';
 import type { Event } from '../../src/ir/evaluate.js';
+import { seededRandom as random } from '../support/random.js';
 
 function swapCase(s: string): string {
   return [...s].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
@@ -49,17 +50,6 @@ export function fieldValues(...exprs: Expr[]): Map<string, unknown[]> {
   return out;
 }
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` events over the fields of the expressions, plus one event per single value (the others
  *  missing). Undefined values leave the field out. */

@@ -76,7 +76,7 @@ describe('condition grammar', () => {
       ['sel4', /^unknown-identifier: condition refers to 'sel4', which no selection defines; did you mean 'sel1'\?/],
       ['1 of foo*', /^unknown-identifier: 'foo\*' matches no selection/],
       ['sel1 and', /^condition-syntax: invalid condition: expected .* but found end of input/],
-      ['sel1 sel2', /^condition-syntax: invalid condition: expected .*'and'.* but found 's'/],
+      ['sel1 sel2', /^condition-syntax: invalid condition: expected 'and', 'or' or end of condition but found 'sel2'/],
       ['(sel1 or sel2', /^condition-syntax: invalid condition: expected .*'\)'/],
       ['2 of sel*', /^condition-syntax/],
       ['sel1 | count() > 5', /^condition-syntax: invalid condition: the aggregation pipe/],
