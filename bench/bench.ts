@@ -33,6 +33,9 @@ interface Sample {
   yamlMs: number;
   restMs: number;
   converted: Record<string, number>;
+  /** Time spent lowering, and rendering each target (the rest, split). */
+  lowerMs: number;
+  targetMs: Record<string, number>;
   maxRssMb: number;
 }
 
@@ -44,6 +47,8 @@ function child(mode: string): Sample {
   let yamlMs = 0;
   let rules = 0;
   const converted: Record<string, number> = {};
+  const targetMs: Record<string, number> = {};
+  let lowerMs = 0;
   // The three query languages of the issue (the sigma target is a writer, not a SIEM).
   const targets = ['kql', 'spl', 'eql'];
   for (const f of files) {
@@ -68,20 +73,24 @@ function child(mode: string): Sample {
     for (const loaded of loadYamlDocuments(source, docs)) {
       rules++;
       if (!loaded.document) continue;
+      const l0 = performance.now();
       const { query } = tryLower(loaded.document);
+      lowerMs += performance.now() - l0;
       if (!query) continue;
       for (const t of targets) {
+        const c0 = performance.now();
         try {
           convertQuery(query, t);
           converted[t] = (converted[t] ?? 0) + 1;
         } catch (err) {
           if (!isRulecastError(err)) throw err;
         }
+        targetMs[t] = (targetMs[t] ?? 0) + performance.now() - c0;
       }
     }
   }
   const totalMs = performance.now() - t0;
-  return { mode, files: files.length, rules, totalMs, readMs, yamlMs, restMs: totalMs - readMs - yamlMs, converted, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { mode, files: files.length, rules, totalMs, readMs, yamlMs, restMs: totalMs - readMs - yamlMs, converted, lowerMs, targetMs, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 function median(xs: number[]): number {
@@ -114,6 +123,8 @@ function main(): void {
   const fullMs = f(full, 'totalMs');
   console.log(`floor  (read + js-yaml parse):  ${floorMs.toFixed(0)} ms  (read ${f(floor, 'readMs').toFixed(0)} ms, YAML ${f(floor, 'yamlMs').toFixed(0)} ms), peak RSS ${f(floor, 'maxRssMb').toFixed(0)} MB`);
   console.log(`rulecast (kql + spl + eql): ${fullMs.toFixed(0)} ms  (read ${f(full, 'readMs').toFixed(0)} ms, YAML ${f(full, 'yamlMs').toFixed(0)} ms, the rest ${f(full, 'restMs').toFixed(0)} ms), peak RSS ${f(full, 'maxRssMb').toFixed(0)} MB`);
+  const split = ['kql', 'spl', 'eql'].map((t) => `${t} ${median(full.map((x) => x.targetMs[t] ?? 0)).toFixed(0)} ms`).join(', ');
+  console.log(`  the rest: lowering ${f(full, 'lowerMs').toFixed(0)} ms, validating and rendering ${split}`);
   const rules = full[0]!.rules;
   console.log(`rules: ${rules}; ${((rules / fullMs) * 1000).toFixed(0)} rules/s; converted per target: ${JSON.stringify(full[0]!.converted)}`);
   const ratios = full.map((x, i) => x.totalMs / floor[i]!.totalMs);
