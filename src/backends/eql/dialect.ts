@@ -88,7 +88,25 @@ function patternRegex(parts: readonly PatternPart[], ci: boolean, p: Pred): stri
 
 const alnum = /[A-Za-z0-9]/;
 
+const forms = new WeakMap<Pred, Form | RulecastError>();
+
+/** A predicate's EQL form, decided once per predicate (list folding and rendering both ask). */
 function formOf(p: Pred): Form {
+  let f = forms.get(p);
+  if (f === undefined) {
+    try {
+      f = decideForm(p);
+    } catch (err) {
+      if (!(err instanceof RulecastError)) throw err;
+      f = err;
+    }
+    forms.set(p, f);
+  }
+  if (f instanceof RulecastError) throw f;
+  return f;
+}
+
+function decideForm(p: Pred): Form {
   const field = fieldOf(p);
   const pat = patternOf(p);
   if (pat) {
