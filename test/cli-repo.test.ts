@@ -136,6 +136,23 @@ describe('CLI: whole repositories', () => {
     for (const f of written) assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(reference, f), 'utf8'), f);
   });
 
+  it('--filter applies Sigma filter documents to the rules they name (sigma-cli\'s option)', () => {
+    const dir = tempRules({
+      'rule.yml': `id: 929a690e-bef0-4204-a928-ef5e620d6fcc\n${good}`,
+      'other.yml': alsoGood,
+    });
+    const filter = tempRules({
+      'filter.yml': 'title: Not the admins\nlogsource:\n  product: windows\nfilter:\n  rules:\n    - 929a690e-bef0-4204-a928-ef5e620d6fcc\n  selection:\n    User|startswith: adm_\n  condition: not selection\n',
+    });
+    const r = rulecast(['convert', dir, '-t', 'kql', '--json', '--filter', join(filter, 'filter.yml')]);
+    const json = JSON.parse(r.stdout) as { results: { path: string; query: string }[] };
+    const tuned = json.results.find((x) => x.path.endsWith('rule.yml'))!.query;
+    const untouched = json.results.find((x) => x.path.endsWith('other.yml'))!.query;
+    assert.match(tuned, /\/\/ {3}- Not the admins\n/);
+    assert.match(tuned, /and AccountDomainAndName !startswith "adm_"$/);
+    assert.doesNotMatch(untouched, /adm_/);
+  });
+
   it('list targets, pipelines and formats', () => {
     assert.deepEqual(
       (JSON.parse(rulecast(['list', 'targets', '--json']).stdout) as { targets: { name: string }[] }).targets.map((t) => t.name),

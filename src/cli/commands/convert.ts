@@ -38,6 +38,7 @@ Options:
                           (exclusions: [{name, description, filter}]), the Scenario/Filter text
                           form, or Sigma filter documents (which apply to the rules they name).
                           A rule's own file (rulecast: {exclusions: file}) always applies.
+      --filter <file>     the same, as sigma-cli calls it (Sigma filter documents)
       --json              print {"results": [...], "summary": {...}} instead of queries
   -j, --jobs <n>          convert on n worker threads (default: none; helps on machines with
                           real cores to spare)
@@ -89,6 +90,8 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
       help: { type: 'boolean', short: 'h' },
       placeholders: { type: 'string' },
       exclusions: { type: 'string', short: 'x', multiple: true },
+      // sigma-cli's name for Sigma filter documents: the same mechanism.
+      filter: { type: 'string', multiple: true },
       jobs: { type: 'string', short: 'j' },
     },
   });
@@ -133,16 +136,17 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
     formats[t] = format;
   }
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
-  readOptionExclusions(values.exclusions ?? [], term);
+  const exclusionFiles = [...(values.exclusions ?? []), ...(values.filter ?? [])];
+  readOptionExclusions(exclusionFiles, term);
   const inputs = expandInputs(positionals);
   const skip = values['skip-unsupported'] === true;
-  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles: values.exclusions ?? [], color: term.color };
+  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, color: term.color };
 
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
   const outcomes = await convertFiles(inputs, settings, { workers: jobs, onProgress: (done) => progress?.update(done) });
   progress?.done();
   const results = outcomes.flatMap((o) => o.results);
-  const exclusionFiles = outcomes.filter((o) => o.exclusionsFile).length;
+  const exclusionFilesSkipped = outcomes.filter((o) => o.exclusionsFile).length;
 
   if (values.output) writeOutputs(values.output, results, inputs);
 
@@ -168,7 +172,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
         unsupported,
         invalid,
         targets: Object.fromEntries(targets.map((t) => [t, { converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) }])),
-        exclusionFiles,
+        exclusionFiles: exclusionFilesSkipped,
       },
     };
     write(term.out, JSON.stringify(json, null, 2));
