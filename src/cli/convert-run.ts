@@ -44,13 +44,22 @@ export interface FileOutcome {
   readonly exclusionsFile: boolean;
 }
 
+/** Files the caller has already read (in-process runs), so they are not read a second time. */
+export interface Preloaded {
+  readonly pipelines?: ReadonlyMap<string, Pipeline>;
+  readonly exclusions?: ReadonlyMap<string, ExclusionFile>;
+}
+
 export class Converter {
   private readonly options = new Map<string, ConvertOptions>();
   private readonly optionExclusions: ExclusionFile[];
   private readonly ruleExclusions = new RuleExclusions();
 
-  constructor(private readonly settings: RunSettings) {
-    const loaded = new Map<string, Pipeline>();
+  constructor(
+    private readonly settings: RunSettings,
+    preloaded: Preloaded = {},
+  ) {
+    const loaded = new Map<string, Pipeline>(preloaded.pipelines);
     for (const t of settings.targets) {
       const pipelines = (settings.pipelines[t] ?? []).map((p) => {
         if (typeof p === 'string') return p;
@@ -63,7 +72,7 @@ export class Converter {
       });
       this.options.set(t, { pipelines, format: settings.formats[t] ?? 'default' });
     }
-    this.optionExclusions = settings.exclusionFiles.map((p) => readExclusions(readTextFile(p, resolve(p)).text, p));
+    this.optionExclusions = settings.exclusionFiles.map((p) => preloaded.exclusions?.get(p) ?? readExclusions(readTextFile(p, resolve(p)).text, p));
   }
 
   private result(r: ConversionResult): RunResult {

@@ -6,7 +6,7 @@
 // On machines with real cores to spare, --jobs lets a user have them.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { Converter, type FileOutcome, type RunSettings } from './convert-run.js';
+import { Converter, type FileOutcome, type Preloaded, type RunSettings } from './convert-run.js';
 import type { InputFile } from './files.js';
 
 /** The worker threads for a run: as asked (at most one per core and per file), none by default. */
@@ -18,11 +18,11 @@ export function workerCount(files: number, requested?: number): number {
 export async function convertFiles(
   files: readonly InputFile[],
   settings: RunSettings,
-  options: { workers?: number; onProgress?: (done: number) => void } = {},
+  options: { workers?: number; onProgress?: (done: number) => void; preloaded?: Preloaded } = {},
 ): Promise<FileOutcome[]> {
   const workers = workerCount(files.length, options.workers);
   if (workers <= 1) {
-    const converter = new Converter(settings);
+    const converter = new Converter(settings, options.preloaded);
     return files.map((file, i) => {
       const outcome = converter.convertFile(file);
       options.onProgress?.(i + 1);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { join, relative, dirname, basename, extname, resolve } from 'node:path';
 import { getTarget, listTargets } from '../../backends/registry.js';
 import { loadPipeline } from '../../pipelines/load.js';
+import type { Pipeline } from '../../pipelines/types.js';
 import type { RunResult, RunSettings } from '../convert-run.js';
 import { readOptionExclusions } from '../exclusions.js';
 import { expandInputs, isDirectory, readPlaceholders, readTextFile, writeFileAtomic, type InputFile } from '../files.js';
@@ -110,12 +111,12 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   }
 
   // Pipelines and formats per target, checked before any rule is read (a pipeline file is read
-  // here once to report its errors; each worker loads it again).
+  // here once; worker threads, when asked for, load it again).
   const pipelineNames = scoped(values.pipeline ?? [], targets);
   const formatNames = scoped(values.format ?? [], targets);
   const pipelines: Record<string, (string | { file: string })[]> = {};
   const formats: Record<string, string> = {};
-  const checked = new Set<string>();
+  const checked = new Map<string, Pipeline>();
   for (const t of targets) {
     const target = getTarget(t)!;
     pipelines[t] = pipelineNames.get(t)!.map((p) => {
@@ -123,10 +124,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
         if (!target.pipelines.includes(p)) throw new UsageError(`unknown pipeline '${p}' for target ${t}; pipelines: ${target.pipelines.join(', ')} or a pipeline file (.yml)`);
         return p;
       }
-      if (!checked.has(p)) {
-        loadPipeline(readTextFile(p, resolve(p)).text, p);
-        checked.add(p);
-      }
+      if (!checked.has(p)) checked.set(p, loadPipeline(readTextFile(p, resolve(p)).text, p));
       return { file: p };
     });
     const f = formatNames.get(t)!;
@@ -137,13 +135,14 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   }
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
   const exclusionFiles = [...(values.exclusions ?? []), ...(values.filter ?? [])];
-  readOptionExclusions(exclusionFiles, term);
+  const exclusionsRead = readOptionExclusions(exclusionFiles, term);
   const inputs = expandInputs(positionals);
   const skip = values['skip-unsupported'] === true;
   const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, color: term.color };
 
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
-  const outcomes = await convertFiles(inputs, settings, { workers: jobs, onProgress: (done) => progress?.update(done) });
+  const preloaded = { pipelines: checked, exclusions: new Map(exclusionFiles.map((p, i) => [p, exclusionsRead[i]!])) };
+  const outcomes = await convertFiles(inputs, settings, { workers: jobs, onProgress: (done) => progress?.update(done), preloaded });
   progress?.done();
   const results = outcomes.flatMap((o) => o.results);
   const exclusionFilesSkipped = outcomes.filter((o) => o.exclusionsFile).length;
