@@ -1,7 +1,7 @@
 // A stable JSON form of the IR for golden files and structural comparison. Key order is fixed by
 // construction; source spans are left out, so reformatting a rule does not change its dump.
 import { patternToSigma } from './pattern.js';
-import { visit, visitPred, type Expr, type Pred } from './types.js';
+import { visit, visitPred, type Expr, type PatternPart, type Pred } from './types.js';
 
 export type IrJson =
   | { and: IrJson[] }
@@ -111,4 +111,35 @@ function predKey(p: Pred): string {
       value = `${typeof p.value}:${String(p.value)}`;
   }
   return `${p.op}\u0000${p.field ?? '\u0001'}\u0000${p.cased ? 1 : 0}\u0000${p.op === 'eq' && p.timePart ? p.timePart : ''}\u0000${value}`;
+}
+
+/** Whether two predicates are the same (what equal keys mean), without building the keys. */
+export function samePred(a: Pred, b: Pred): boolean {
+  if (a.op !== b.op || a.field !== b.field || a.cased !== b.cased) return false;
+  if (a.op === 'eq' && (a.timePart ?? '') !== ((b as typeof a).timePart ?? '')) return false;
+  switch (a.op) {
+    case 'wildcard': {
+      const x = a.value.parts;
+      const y = (b as typeof a).value.parts;
+      return x.length === y.length && x.every((part, i) => samePart(part, y[i]!));
+    }
+    case 're': {
+      const y = (b as typeof a).value;
+      return a.value.pattern === y.pattern && a.value.flags.m === y.flags.m && a.value.flags.s === y.flags.s;
+    }
+    case 'cidr':
+      return a.value.network === (b as typeof a).value.network;
+    case 'fieldref':
+      return a.value.field === (b as typeof a).value.field && a.value.match === (b as typeof a).value.match;
+    case 'exists':
+    case 'null':
+      return true;
+    default:
+      // Scalars: the key compares type and text, so 1 and '1' differ, as === says (NaN aside).
+      return a.value === (b as typeof a).value || (Number.isNaN(a.value) && Number.isNaN((b as typeof a).value));
+  }
+}
+
+function samePart(a: PatternPart, b: PatternPart): boolean {
+  return a === b || (typeof a !== 'string' && typeof b !== 'string' && a.wildcard === b.wildcard);
 }

@@ -1,6 +1,6 @@
 // IR → IR passes that keep meaning exactly.
 import { and, FALSE, not, or, TRUE } from './build.js';
-import { irKey } from './dump.js';
+import { irKey, samePred } from './dump.js';
 import type { Expr, Pred } from './types.js';
 
 /**
@@ -40,9 +40,6 @@ function combine(node: Extract<Expr, { kind: 'and' | 'or' }>): Expr {
   const kind = node.kind;
   const identity = kind === 'and';
   const out: Expr[] = [];
-  // Duplicate siblings: predicates by their key, other nodes by identity (a selection used twice
-  // is one node; comparing whole subtrees on every rule costs more than it saves).
-  const seen = new Set<string | Expr>();
   // Whether the result differs from the node's own arguments (then a new node is built).
   let changed = false;
   const push = (e: Expr): boolean => {
@@ -55,13 +52,8 @@ function combine(node: Extract<Expr, { kind: 'and' | 'or' }>): Expr {
       for (const inner of e.args) if (!push(inner)) return false;
       return true;
     }
-    const key = e.kind === 'pred' ? irKey(e) : e;
-    if (seen.has(key)) {
-      changed = true;
-    } else {
-      seen.add(key);
-      out.push(e);
-    }
+    if (includesSibling(out, e)) changed = true;
+    else out.push(e);
     return true;
   };
   for (const arg of node.args) {
@@ -71,6 +63,30 @@ function combine(node: Extract<Expr, { kind: 'and' | 'or' }>): Expr {
   }
   if (!changed && out.length === node.args.length) return node;
   return kind === 'and' ? and(...out) : or(...out);
+}
+
+/** Duplicate siblings: predicates by value, other nodes by identity (a selection used twice is one
+ *  node; comparing whole subtrees on every rule costs more than it saves). A linear scan, because
+ *  nearly every group is small; long lists (hundreds of hashes) are indexed by key instead. */
+function includesSibling(siblings: Expr[], e: Expr): boolean {
+  if (siblings.length > LINEAR_SCAN_LIMIT) return keyIndex(siblings).has(e.kind === 'pred' ? irKey(e) : e);
+  for (const s of siblings) if (s === e || (e.kind === 'pred' && s.kind === 'pred' && samePred(s, e))) return true;
+  return false;
+}
+
+const LINEAR_SCAN_LIMIT = 16;
+
+/** The key set of a long sibling list, kept up to date as the list grows. */
+const keyIndexes = new WeakMap<Expr[], { size: number; keys: Set<string | Expr> }>();
+
+function keyIndex(siblings: Expr[]): Set<string | Expr> {
+  let index = keyIndexes.get(siblings);
+  if (!index) keyIndexes.set(siblings, (index = { size: 0, keys: new Set() }));
+  for (; index.size < siblings.length; index.size++) {
+    const s = siblings[index.size]!;
+    index.keys.add(s.kind === 'pred' ? irKey(s) : s);
+  }
+  return index.keys;
 }
 
 /** Every predicate of an expression, in order. */
