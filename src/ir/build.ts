@@ -37,10 +37,14 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type PredInit = DistributiveOmit<Pred, 'kind' | 'cased'> & { cased?: boolean };
 
 export function pred(init: PredInit): Pred {
-  const node = { kind: 'pred', cased: false, ...init } as Pred & { span?: Span };
-  if (node.span === undefined) delete node.span;
-  if ('timePart' in node && node.timePart === undefined) delete (node as { timePart?: unknown }).timePart;
-  return Object.freeze(node);
+  // Built property by property rather than spread and pruned: `delete` would turn every
+  // predicate into a slow dictionary-mode object, and this runs for every predicate made.
+  const node: Record<string, unknown> = { kind: 'pred', op: init.op, field: init.field };
+  if ('value' in init) node.value = init.value;
+  node.cased = init.cased ?? false;
+  if (init.span !== undefined) node.span = init.span;
+  if ('timePart' in init && init.timePart !== undefined) node.timePart = init.timePart;
+  return Object.freeze(node) as unknown as Pred;
 }
 
 /**

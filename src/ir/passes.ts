@@ -8,7 +8,9 @@ import type { Expr, Pred } from './types.js';
  * unwraps single-child groups. Sibling order is kept, so output stays recognisable.
  */
 export function simplify(expr: Expr): Expr {
-  if (simplified.has(expr)) return expr;
+  // Leaves are simplified by definition; keeping them out of the set keeps it small (weak sets
+  // cost the garbage collector per entry).
+  if (expr.kind === 'pred' || expr.kind === 'const' || simplified.has(expr)) return expr;
   const result = simplifyOnce(expr);
   simplified.add(result);
   return result;
