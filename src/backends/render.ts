@@ -3,7 +3,6 @@
 // wrapped only when it binds looser than its parent (or, with `groupMixed`, whenever and/or mix, for
 // languages whose readers disagree on precedence).
 import type { EqPred, Expr, Pred } from '../ir/types.js';
-import { visit } from '../ir/types.js';
 
 export interface Dialect {
   /** Binding strength of each operator; higher binds tighter. Atoms bind tightest of all. */
@@ -63,8 +62,9 @@ function listGroups(args: readonly Expr[], d: Dialect): (Expr | Group)[] {
   const out: (Expr | Group)[] = [];
   const index = new Map<string, Group>();
   for (const a of args) {
-    const key = a.kind !== 'pred' ? undefined : d.listKey?.(a) !== undefined ? `keyed\u0000${d.listKey(a)}` : undefined;
-    if (key !== undefined && a.kind === 'pred') {
+    const listKey = a.kind === 'pred' ? d.listKey?.(a) : undefined;
+    if (listKey !== undefined && a.kind === 'pred') {
+      const key = `keyed\u0000${listKey}`;
       const existing = index.get(key);
       if (existing) (existing.preds as Pred[]).push(a);
       else {
@@ -92,45 +92,54 @@ function isGroup(x: Expr | Group): x is Group {
   return 'preds' in x;
 }
 
+// A switch rather than a visitor table: this runs for every node of every rule and target, and a
+// table of closures per call is garbage the collector then pays for.
 function render(expr: Expr, d: Dialect): Rendered {
-  return visit<Rendered>(expr, {
-    const: (n) => ({ text: d.constant(n.value), prec: ATOM, kind: 'atom' }),
-    pred: (p) => ({ text: d.pred(p), prec: ATOM, kind: 'atom' }),
-    not: (n) => {
-      const arg = n.arg;
-      if (arg.kind === 'pred' && d.negatedPred) {
-        const text = d.negatedPred(arg);
-        if (text !== undefined) return { text, prec: ATOM, kind: 'atom' };
-      }
-      if (arg.kind === 'or' && d.negatedList) {
-        const groups = listGroups(arg.args, d);
-        const g = groups[0];
-        if (groups.length === 1 && g && isGroup(g) && !g.keyed && g.preds.length > 1) {
-          const text = d.negatedList(g.preds);
-          if (text !== undefined) return { text, prec: ATOM, kind: 'atom' };
-        }
-      }
-      const inner = render(arg, d);
-      if (d.not.form === 'function') return { text: `${d.not.token}(${inner.text})`, prec: ATOM, kind: 'atom' };
-      return { text: `${d.not.token}${operand(d, inner, d.precedence.not, 'not')}`, prec: d.precedence.not, kind: 'not' };
-    },
-    and: (n) => {
-      const parts = n.args.map((a) => operand(d, render(a, d), d.precedence.and, 'and'));
+  switch (expr.kind) {
+    case 'const':
+      return { text: d.constant(expr.value), prec: ATOM, kind: 'atom' };
+    case 'pred':
+      return { text: d.pred(expr), prec: ATOM, kind: 'atom' };
+    case 'not':
+      return renderNot(expr.arg, d);
+    case 'and': {
+      const parts = expr.args.map((a) => operand(d, render(a, d), d.precedence.and, 'and'));
       return { text: parts.join(d.tokens.and), prec: d.precedence.and, kind: 'and' };
-    },
-    or: (n) => {
-      const parts: string[] = [];
-      for (const g of d.list || d.listKey ? listGroups(n.args, d) : n.args) {
-        if (isGroup(g)) {
-          const text = g.preds.length < 2 ? undefined : g.keyed ? d.keyedList?.(g.preds) : d.list?.(g.preds);
-          if (text !== undefined) parts.push(text);
-          else for (const p of g.preds) parts.push(operand(d, render(p, d), d.precedence.or, 'or'));
-        } else {
-          parts.push(operand(d, render(g, d), d.precedence.or, 'or'));
-        }
-      }
-      if (parts.length === 1) return { text: parts[0]!, prec: ATOM, kind: 'atom' };
-      return { text: parts.join(d.tokens.or), prec: d.precedence.or, kind: 'or' };
-    },
-  });
+    }
+    case 'or':
+      return renderOr(expr.args, d);
+  }
+}
+
+function renderNot(arg: Expr, d: Dialect): Rendered {
+  if (arg.kind === 'pred' && d.negatedPred) {
+    const text = d.negatedPred(arg);
+    if (text !== undefined) return { text, prec: ATOM, kind: 'atom' };
+  }
+  if (arg.kind === 'or' && d.negatedList) {
+    const groups = listGroups(arg.args, d);
+    const g = groups[0];
+    if (groups.length === 1 && g && isGroup(g) && !g.keyed && g.preds.length > 1) {
+      const text = d.negatedList(g.preds);
+      if (text !== undefined) return { text, prec: ATOM, kind: 'atom' };
+    }
+  }
+  const inner = render(arg, d);
+  if (d.not.form === 'function') return { text: `${d.not.token}(${inner.text})`, prec: ATOM, kind: 'atom' };
+  return { text: `${d.not.token}${operand(d, inner, d.precedence.not, 'not')}`, prec: d.precedence.not, kind: 'not' };
+}
+
+function renderOr(args: readonly Expr[], d: Dialect): Rendered {
+  const parts: string[] = [];
+  for (const g of d.list || d.listKey ? listGroups(args, d) : args) {
+    if (isGroup(g)) {
+      const text = g.preds.length < 2 ? undefined : g.keyed ? d.keyedList?.(g.preds) : d.list?.(g.preds);
+      if (text !== undefined) parts.push(text);
+      else for (const p of g.preds) parts.push(operand(d, render(p, d), d.precedence.or, 'or'));
+    } else {
+      parts.push(operand(d, render(g, d), d.precedence.or, 'or'));
+    }
+  }
+  if (parts.length === 1) return { text: parts[0]!, prec: ATOM, kind: 'atom' };
+  return { text: parts.join(d.tokens.or), prec: d.precedence.or, kind: 'or' };
 }
