@@ -10,7 +10,7 @@ import { simplify } from '../../ir/passes.js';
 import { durationSeconds, type RuleQuery } from '../../ir/query.js';
 import { visit, type Expr } from '../../ir/types.js';
 import { renderTemplate } from '../../output/templates.js';
-import type { MappedQuery } from '../../pipelines/types.js';
+import type { Branch, MappedQuery } from '../../pipelines/types.js';
 import { guardNegatedNullables } from '../guards.js';
 import { renderExpr, type Dialect } from '../render.js';
 import { baseContext, makeTarget, type RenderOptions } from '../target.js';
@@ -104,6 +104,9 @@ export function mergeBranches(exprs: readonly Expr[]): Expr {
   return simplify(and(or(...residuals), ...common));
 }
 
+/** Each branch's rendering for the layout, from renderBranch (branches are made per conversion). */
+const branchRenders = new WeakMap<Branch, { readonly text: string; readonly computed: ReadonlySet<string> }>();
+
 interface Part {
   readonly source: string | null;
   readonly sourceText: string | null;
@@ -126,8 +129,15 @@ function parts(mapped: MappedQuery, bodies: readonly string[], bare: boolean): P
   });
   return order.map((source) => {
     const idx = groups.get(source)!;
-    const computed = new Set<string>();
-    const body = renderKql(mergeBranches(idx.map((i) => mapped.branches[i]!.expr)), mapped, source, bare, computed);
+    // A table with one branch has been rendered already (renderBranch below).
+    const once = idx.length === 1 ? branchRenders.get(mapped.branches[idx[0]!]!) : undefined;
+    let body = once?.text;
+    let computed = once?.computed;
+    if (body === undefined || computed === undefined) {
+      const refs = new Set<string>();
+      body = renderKql(mergeBranches(idx.map((i) => mapped.branches[i]!.expr)), mapped, source, bare, refs);
+      computed = refs;
+    }
     // Branches of one table share its field names.
     const fields = mapped.branches[idx[0]!]!.fields;
     return { source, sourceText: source === null ? null : kqlName(source), body, fields, computed };
@@ -283,6 +293,14 @@ export const kqlTarget: Target = makeTarget({
   description: 'Kusto Query Language: Microsoft Defender XDR advanced hunting and Microsoft Sentinel',
   extension: '.kql',
   defaultPipeline: 'defender-xdr',
-  renderBranch: (branch, mapped, options) => renderKql(branch.expr, mapped, branch.source, options.bare),
+  renderBranch(branch, mapped, options) {
+    // Rendered as the layout needs it (computed columns by name, collected), and kept for the
+    // layout; the branch's own body writes computed columns inline, which only differs when the
+    // expression uses one.
+    const computed = new Set<string>();
+    const text = renderKql(branch.expr, mapped, branch.source, options.bare, computed);
+    branchRenders.set(branch, { text, computed });
+    return computed.size === 0 ? text : renderKql(branch.expr, mapped, branch.source, options.bare);
+  },
   context,
 });
