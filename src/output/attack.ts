@@ -45,8 +45,18 @@ export interface Attack {
   readonly techniques: readonly Technique[];
 }
 
+/** Every target of a conversion asks for the same rule's tags: read once per tag list (the answer
+ *  is frozen, so sharing it is safe). */
+const byTags = new WeakMap<readonly string[], Attack>();
+
 /** Tactics and techniques named by a rule's tags (both `_` and `-` spellings). */
 export function attackFromTags(tags: readonly string[]): Attack {
+  let attack = byTags.get(tags);
+  if (!attack) byTags.set(tags, (attack = readAttack(tags)));
+  return attack;
+}
+
+function readAttack(tags: readonly string[]): Attack {
   const found: Tactic[] = [];
   const techniques: Technique[] = [];
   for (const tag of tags) {
@@ -62,5 +72,5 @@ export function attackFromTags(tags: readonly string[]): Attack {
     const tactic = tactics.find((x) => x.slug === name || x.id.toLowerCase() === name);
     if (tactic && !found.includes(tactic)) found.push(tactic);
   }
-  return { tactics: found, techniques };
+  return Object.freeze({ tactics: Object.freeze(found), techniques: Object.freeze(techniques) });
 }
