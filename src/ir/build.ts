@@ -47,6 +47,11 @@ export function pred(init: PredInit): Pred {
   return Object.freeze(node) as unknown as Pred;
 }
 
+/** The same predicate on another field (the predicate itself when the field is the same). */
+export function withField(p: Pred, field: string | null): Pred {
+  return p.field === field ? p : pred({ ...p, field } as PredInit);
+}
+
 /**
  * The canonical predicate for a string pattern on a field: no wildcard → `eq`; a single leading
  * and/or trailing `*` around a literal → `endswith`/`startswith`/`contains`; anything else

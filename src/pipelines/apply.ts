@@ -1,7 +1,7 @@
 // Applies pipelines to a lowered rule: one branch per log source, each mapped to its source with
 // its own field names (a union over tables gets each table's mapping).
 import { RulecastError } from '../diagnostics/diagnostic.js';
-import { and, or, pred } from '../ir/build.js';
+import { and, or, pred, withField } from '../ir/build.js';
 import { mapPredicates, simplify } from '../ir/passes.js';
 import type { QueryLogsource, RuleQuery } from '../ir/query.js';
 import type { Expr, Pred } from '../ir/types.js';
@@ -124,8 +124,7 @@ class FieldMapper {
     const target = this.lookup(p.field);
     if (!target) {
       if (this.pipeline.strict) return this.unknown(p.field, p);
-      const field = this.unmapped(p.field);
-      return this.mapFieldRef(field === p.field ? p : (pred({ ...p, field } as Pred) as Pred));
+      return this.mapFieldRef(withField(p, this.unmapped(p.field)));
     }
     return this.apply(p, p.field, target);
   }
@@ -137,9 +136,11 @@ class FieldMapper {
       case 'any':
         return or(...target.targets.map((t) => this.apply(p, original, t)));
       case 'field': {
+        const renamed = this.mapFieldRef(withField(p, target.field));
+        if (target.transforms.length === 0) return renamed;
         const context: TransformContext = { pipeline: this.pipeline.name, source: this.source, originalField: original };
-        let expr: Expr = this.mapFieldRef(pred({ ...p, field: target.field } as Pred));
-        for (const t of target.transforms) expr = mapPredicates(expr, (q) => t.apply(q, context));
+        let expr: Expr = target.transforms[0]!.apply(renamed, context);
+        for (const t of target.transforms.slice(1)) expr = mapPredicates(expr, (q) => t.apply(q, context));
         return expr;
       }
     }
