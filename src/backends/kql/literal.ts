@@ -14,9 +14,10 @@ const escapedChars = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f
 const escapedCharsGlobal = new RegExp(escapedChars.source, 'g');
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function checkUnicode(text: string, what: string, span?: Span): void {
+/** `what` names the text in the error; a function, so the message is only built on failure. */
+function checkUnicode(text: string, what: () => string, span?: Span): void {
   if (loneSurrogate.test(text)) {
-    throw new RulecastError('invalid-string', `${what} contains an unpaired UTF-16 surrogate, which no KQL string can hold (Kusto strings are UTF-8)`, span);
+    throw new RulecastError('invalid-string', `${what()} contains an unpaired UTF-16 surrogate, which no KQL string can hold (Kusto strings are UTF-8)`, span);
   }
 }
 
@@ -24,12 +25,16 @@ function checkUnicode(text: string, what: string, span?: Span): void {
  *  `\n`, `\t`, `\r`, `\uXXXX`); when the text has backslashes and nothing that needs an escape,
  *  the verbatim form `@"…"` (quotes doubled) keeps Windows paths readable. */
 export function kqlString(text: string, span?: Span): string {
-  checkUnicode(text, `the value '${text}'`, span);
+  checkUnicode(text, () => `the value '${text}'`, span);
   if (text.includes('\\') && !escapedChars.test(text)) return `@"${text.replace(/"/g, '""')}"`;
   return quoted(text, '"');
 }
 
+/** Whether a quoted literal needs any escape at all (most values need none). */
+const needsEscape = { '"': new RegExp(`["\\\\]|${escapedChars.source}`), "'": new RegExp(`['\\\\]|${escapedChars.source}`) };
+
 function quoted(text: string, quote: '"' | "'"): string {
+  if (!needsEscape[quote].test(text)) return quote + text + quote;
   let out = quote;
   for (const c of text) {
     if (c === '\\') out += '\\\\';
@@ -71,7 +76,7 @@ const plainName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function kqlName(name: string, span?: Span): string {
   if (plainName.test(name) && !name.startsWith('__') && !reserved.has(name.toLowerCase())) return name;
   if (name === '') throw new RulecastError('invalid-field-name', 'an empty field name cannot be a KQL column', span);
-  checkUnicode(name, `the field name '${name}'`, span);
+  checkUnicode(name, () => `the field name '${name}'`, span);
   return `[${quoted(name, "'")}]`;
 }
 
@@ -118,7 +123,7 @@ export function wildcardRegex(p: Pattern, cased: boolean): string {
 /** A regular expression as a KQL string literal: verbatim (`@"…"`) whenever the pattern has
  *  nothing that needs an escape, so the regex text reaches Kusto exactly as written. */
 export function kqlRegexLiteral(pattern: string, span?: Span): string {
-  checkUnicode(pattern, `the regular expression '${pattern}'`, span);
+  checkUnicode(pattern, () => `the regular expression '${pattern}'`, span);
   if (!escapedChars.test(pattern)) return `@"${pattern.replace(/"/g, '""')}"`;
   return quoted(pattern, '"');
 }
