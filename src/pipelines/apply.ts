@@ -37,14 +37,43 @@ export function applyPipelines(query: RuleQuery, pipelines: readonly Pipeline[],
   return { query, branches, layout, pipelines: pipelines.map((p) => p.name) };
 }
 
+/** Each pipeline's source rule per log source (rules of a repository share a few dozen log
+ *  sources, and a pipeline has dozens of source rules to try). */
+const sourceRules = new WeakMap<Pipeline, Map<string, SourceRule | null>>();
+
+function sourceRuleFor(p: Pipeline, logsource: QueryLogsource): SourceRule | undefined {
+  let known = sourceRules.get(p);
+  if (!known) sourceRules.set(p, (known = new Map()));
+  // The key compares as logsourceMatches does: case-insensitively, an absent key (null in JSON)
+  // apart from any text.
+  const key = JSON.stringify([logsource.category?.toLowerCase(), logsource.product?.toLowerCase(), logsource.service?.toLowerCase(), logsource.definition?.toLowerCase()]);
+  let rule = known.get(key);
+  if (rule === undefined) {
+    rule = p.sources.find((s) => logsourceMatches(s.logsource, logsource)) ?? null;
+    known.set(key, rule);
+  }
+  return rule ?? undefined;
+}
+
+/** The sources a pipeline knows, for the error naming an unsupported log source. */
+const sourceLists = new WeakMap<Pipeline, string>();
+
+function sourceList(p: Pipeline): string {
+  let shown = sourceLists.get(p);
+  if (shown === undefined) {
+    const known = [...new Set(p.sources.map((s) => describeLogsource(s.logsource)))];
+    shown = known.length > 8 ? `${known.slice(0, 8).join(', ')} and ${known.length - 8} more (rulecast list pipelines)` : known.join(', ');
+    sourceLists.set(p, shown);
+  }
+  return shown;
+}
+
 function applyToBranch(p: Pipeline, b: Branch, query: RuleQuery, lenient: boolean): Branch {
   let rule: SourceRule | undefined;
   if (p.sources.length > 0) {
-    rule = p.sources.find((s) => logsourceMatches(s.logsource, b.logsource));
+    rule = sourceRuleFor(p, b.logsource);
     if (!rule && p.unmatchedLogsource === 'error' && !lenient) {
-      const known = [...new Set(p.sources.map((s) => describeLogsource(s.logsource)))];
-      const shown = known.length > 8 ? `${known.slice(0, 8).join(', ')} and ${known.length - 8} more (rulecast list pipelines)` : known.join(', ');
-      throw new RulecastError('unsupported-logsource', `pipeline ${p.name} has no source for logsource ${describeLogsource(b.logsource)}`, query.span, [`sources of ${p.name}: ${shown}`]);
+      throw new RulecastError('unsupported-logsource', `pipeline ${p.name} has no source for logsource ${describeLogsource(b.logsource)}`, query.span, [`sources of ${p.name}: ${sourceList(p)}`]);
     }
   }
   const source = rule ? rule.source : b.source;
