@@ -66,7 +66,8 @@ export function makeTarget(spec: BackendSpec): Target {
       if (!hasTemplate(name)) {
         throw new RulecastError('unknown-format', `target ${spec.name} has no output format '${format}' (formats: ${templateFormats(spec.name).join(', ')})`);
       }
-      const context = { ...baseContext(spec.name, format, mapped, bodies, bare), ...(spec.context?.(mapped, bodies, renderOptions) ?? {}) };
+      // Assigned rather than spread into a new object: this is a large object made per rule and target.
+      const context = Object.assign(baseContext(spec.name, format, mapped, bodies, bare), spec.context?.(mapped, bodies, renderOptions));
       return renderTemplate(name, context);
     },
   };
