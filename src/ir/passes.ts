@@ -12,8 +12,23 @@ export function simplify(expr: Expr): Expr {
   // cost the garbage collector per entry).
   if (expr.kind === 'pred' || expr.kind === 'const' || simplified.has(expr)) return expr;
   const result = simplifyOnce(expr);
-  simplified.add(result);
+  if (hasInnerGroups(result) || (result.kind !== 'not' && result.kind !== 'pred' && result.kind !== 'const' && result.args.length > LINEAR_SCAN_LIMIT)) simplified.add(result);
   return result;
+}
+
+/** Whether a node has and/or/not below it. A short group of leaves is simplified again in one
+ *  cheap pass, so it is not worth an entry in the set (adding to a weak set is what costs). */
+function hasInnerGroups(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'not':
+      return expr.arg.kind !== 'pred' && expr.arg.kind !== 'const';
+    case 'and':
+    case 'or':
+      for (const a of expr.args) if (a.kind !== 'pred' && a.kind !== 'const') return true;
+      return false;
+    default:
+      return false;
+  }
 }
 
 /** Nodes known to be simplified already (simplify is idempotent and nodes are immutable), so the
