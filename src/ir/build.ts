@@ -37,19 +37,23 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type PredInit = DistributiveOmit<Pred, 'kind' | 'cased'> & { cased?: boolean };
 
 export function pred(init: PredInit): Pred {
-  // Built property by property rather than spread and pruned: `delete` would turn every
-  // predicate into a slow dictionary-mode object, and this runs for every predicate made.
-  const node: Record<string, unknown> = { kind: 'pred', op: init.op, field: init.field };
+  return makePred(init, init.field);
+}
+
+/** The same predicate on another field (the predicate itself when the field is the same). */
+export function withField(p: Pred, field: string | null): Pred {
+  return p.field === field ? p : makePred(p, field);
+}
+
+// Built property by property rather than spread and pruned: `delete` would turn every predicate
+// into a slow dictionary-mode object, and this runs for every predicate made.
+function makePred(init: PredInit | Pred, field: string | null): Pred {
+  const node: Record<string, unknown> = { kind: 'pred', op: init.op, field };
   if ('value' in init) node.value = init.value;
   node.cased = init.cased ?? false;
   if (init.span !== undefined) node.span = init.span;
   if ('timePart' in init && init.timePart !== undefined) node.timePart = init.timePart;
   return Object.freeze(node) as unknown as Pred;
-}
-
-/** The same predicate on another field (the predicate itself when the field is the same). */
-export function withField(p: Pred, field: string | null): Pred {
-  return p.field === field ? p : pred({ ...p, field } as PredInit);
 }
 
 /**
