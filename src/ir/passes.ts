@@ -1,6 +1,6 @@
 // IR → IR passes that keep meaning exactly.
 import { and, FALSE, not, or, TRUE } from './build.js';
-import { irKey, samePred } from './dump.js';
+import { samePred } from './dump.js';
 import type { Expr, Pred } from './types.js';
 
 /**
@@ -56,7 +56,7 @@ function simplifyOnce(expr: Expr): Expr {
 function combine(node: Extract<Expr, { kind: 'and' | 'or' }>): Expr {
   const kind = node.kind;
   const identity = kind === 'and';
-  const out: Expr[] = [];
+  const out = new Siblings();
   // Whether the result differs from the node's own arguments (then a new node is built).
   let changed = false;
   const push = (e: Expr): boolean => {
@@ -69,8 +69,7 @@ function combine(node: Extract<Expr, { kind: 'and' | 'or' }>): Expr {
       for (const inner of e.args) if (!push(inner)) return false;
       return true;
     }
-    if (includesSibling(out, e)) changed = true;
-    else out.push(e);
+    if (!out.add(e)) changed = true;
     return true;
   };
   for (const arg of node.args) {
@@ -78,32 +77,60 @@ function combine(node: Extract<Expr, { kind: 'and' | 'or' }>): Expr {
     if (s !== arg) changed = true;
     if (!push(s)) return identity ? FALSE : TRUE;
   }
-  if (!changed && out.length === node.args.length) return node;
-  return kind === 'and' ? and(...out) : or(...out);
-}
-
-/** Duplicate siblings: predicates by value, other nodes by identity (a selection used twice is one
- *  node; comparing whole subtrees on every rule costs more than it saves). A linear scan, because
- *  nearly every group is small; long lists (hundreds of hashes) are indexed by key instead. */
-function includesSibling(siblings: Expr[], e: Expr): boolean {
-  if (siblings.length > LINEAR_SCAN_LIMIT) return keyIndex(siblings).has(e.kind === 'pred' ? irKey(e) : e);
-  for (const s of siblings) if (s === e || (e.kind === 'pred' && s.kind === 'pred' && samePred(s, e))) return true;
-  return false;
+  const args = out.list;
+  if (!changed && args.length === node.args.length) return node;
+  return kind === 'and' ? and(...args) : or(...args);
 }
 
 const LINEAR_SCAN_LIMIT = 16;
 
-/** The key set of a long sibling list, kept up to date as the list grows. */
-const keyIndexes = new WeakMap<Expr[], { size: number; keys: Set<string | Expr> }>();
+/**
+ * The distinct operands of a group: predicates compared by value, other nodes by identity (a
+ * selection used twice is one node; comparing whole subtrees on every rule costs more than it
+ * saves). A linear scan, since nearly every group is small; a long list (hundreds of hashes) is
+ * indexed by each predicate's value (or field), and only predicates in one bucket are compared.
+ */
+class Siblings {
+  readonly list: Expr[] = [];
+  private index: Map<unknown, Expr[]> | undefined;
 
-function keyIndex(siblings: Expr[]): Set<string | Expr> {
-  let index = keyIndexes.get(siblings);
-  if (!index) keyIndexes.set(siblings, (index = { size: 0, keys: new Set() }));
-  for (; index.size < siblings.length; index.size++) {
-    const s = siblings[index.size]!;
-    index.keys.add(s.kind === 'pred' ? irKey(s) : s);
+  /** Adds an operand; false when an equal one is there already. */
+  add(e: Expr): boolean {
+    if (this.index) {
+      const key = bucketKey(e);
+      const bucket = this.index.get(key);
+      if (bucket?.some((s) => same(s, e))) return false;
+      if (bucket) bucket.push(e);
+      else this.index.set(key, [e]);
+    } else {
+      for (const s of this.list) if (same(s, e)) return false;
+      if (this.list.length === LINEAR_SCAN_LIMIT) {
+        this.index = new Map();
+        for (const s of this.list) {
+          const key = bucketKey(s);
+          const bucket = this.index.get(key);
+          if (bucket) bucket.push(s);
+          else this.index.set(key, [s]);
+        }
+        const key = bucketKey(e);
+        this.index.set(key, [...(this.index.get(key) ?? []), e]);
+      }
+    }
+    this.list.push(e);
+    return true;
   }
-  return index.keys;
+}
+
+function same(a: Expr, b: Expr): boolean {
+  return a === b || (a.kind === 'pred' && b.kind === 'pred' && samePred(a, b));
+}
+
+/** Equal operands have equal bucket keys: a scalar value itself, else the field (or the node). */
+function bucketKey(e: Expr): unknown {
+  if (e.kind !== 'pred') return e;
+  if (e.op === 'exists' || e.op === 'null') return e.field;
+  const value: unknown = e.value;
+  return typeof value === 'object' ? e.field : value;
 }
 
 /** Every predicate of an expression, in order. */
