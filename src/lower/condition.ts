@@ -50,11 +50,14 @@ function lowerOne(ctx: DetectionContext, detection: Detection, condition: Condit
   const walk = (node: ConditionNode): Expr => {
     switch (node.type) {
       case 'or':
-      case 'and':
-        node.keywords.forEach(checkKeyword);
-        return (node.type === 'or' ? or : and)(...node.args.map(walk));
+      case 'and': {
+        for (const kw of node.keywords) checkKeyword(kw);
+        const args: Expr[] = [];
+        for (const arg of node.args) args.push(walk(arg));
+        return node.type === 'or' ? or(...args) : and(...args);
+      }
       case 'not':
-        node.keywords.forEach(checkKeyword);
+        for (const kw of node.keywords) checkKeyword(kw);
         return not(walk(node.arg));
       case 'group':
         return walk(node.expr);
@@ -63,7 +66,7 @@ function lowerOne(ctx: DetectionContext, detection: Detection, condition: Condit
         return lowered(node.name);
       }
       case 'of': {
-        node.keywords.forEach(checkKeyword);
+        for (const kw of node.keywords) checkKeyword(kw);
         const target = node.target;
         let matched: string[];
         if (target.kind === 'them') {
@@ -97,8 +100,16 @@ function unknownIdentifier(text: EmbeddedText, name: string, start: number, end:
   );
 }
 
-/** `sel*` → /^sel.*$/ ; `?` is one character. */
+/** `sel*` → /^sel.*$/ ; `?` is one character. Compiled once per pattern text: rules of a
+ *  repository use the same few (`selection_*`, `filter_*`). */
 function patternRegex(p: string): RegExp {
+  let re = patternRegexes.get(p);
+  if (re) return re;
   const body = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+  re = new RegExp(`^${body}$`);
+  if (patternRegexes.size >= 5000) patternRegexes.clear();
+  patternRegexes.set(p, re);
+  return re;
 }
+
+const patternRegexes = new Map<string, RegExp>();

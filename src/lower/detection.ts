@@ -6,13 +6,14 @@
 import { RulecastError } from '../diagnostics/diagnostic.js';
 import { span, type SourceFile, type Span } from '../diagnostics/source.js';
 import { and, not, or, pred, stringPred } from '../ir/build.js';
-import { parseSigmaString, pattern } from '../ir/pattern.js';
+import { pattern } from '../ir/pattern.js';
 import { STAR, type Expr } from '../ir/types.js';
 import { describeNode, type YNode, type YScalar } from '../parse/yaml.js';
 import { nearest } from '../rule/load.js';
 import type { SearchIdentifier } from '../rule/types.js';
 import { modifierIdentity, modifiers, type ItemFlags, type ModifierContext } from './modifiers.js';
 import { valueTypeNames, type ModValue } from './values.js';
+import { sigmaStringPattern, withStars } from './patterns.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { warning } from '../diagnostics/diagnostic.js';
 
@@ -57,13 +58,16 @@ export function lowerDefinition(ctx: DetectionContext, node: YNode, name: string
 
 function lowerMap(ctx: DetectionContext, entries: readonly { key: YNode; value: YNode }[], name: string): Expr {
   if (entries.length === 0) throw new RulecastError('invalid-selection', `selection '${name}' is an empty mapping: give it at least one field`, undefined);
-  return and(
-    ...entries.map(({ key, value }) => {
-      if (key.kind !== 'scalar') throw new RulecastError('invalid-selection', 'a field name must be a plain string', nodeSpan(ctx, key));
-      const { field, mods } = splitKey(key);
-      return lowerItem(ctx, field, mods, value, key);
-    }),
-  );
+  const items: Expr[] = [];
+  for (const { key, value } of entries) {
+    if (key.kind !== 'scalar') throw new RulecastError('invalid-selection', 'a field name must be a plain string', nodeSpan(ctx, key));
+    const text = key.text;
+    const bar = text.indexOf('|');
+    // Most keys are a bare field name: no modifiers to split off.
+    if (bar === -1) items.push(lowerItem(ctx, text === '' ? null : text, noModifiers, value, key));
+    else items.push(lowerItem(ctx, bar === 0 ? null : text.slice(0, bar), modifierRefs(key), value, key));
+  }
+  return and(...items);
 }
 
 interface ModifierRef {
@@ -72,21 +76,22 @@ interface ModifierRef {
   readonly end: number;
 }
 
-/** `Image|endswith|all` → field Image and the modifiers with their offsets in the file.
- *  An empty field name (`'|all'` or `''`) means keywords. */
-function splitKey(key: YScalar): { field: string | null; mods: ModifierRef[] } {
-  const text = key.text;
-  const pieces = text.split('|');
+const noModifiers: readonly ModifierRef[] = [];
+
+/** The modifiers of `Image|endswith|all` (endswith, all) with their offsets in the file. The field
+ *  is the text before the first `|`; an empty one (`'|all'` or `''`) means keywords. */
+function modifierRefs(key: YScalar): ModifierRef[] {
+  const pieces = key.text.split('|');
   const raw = keyIsRaw(key);
   let offset = pieces[0]!.length + 1;
   const mods: ModifierRef[] = [];
-  for (const name of pieces.slice(1)) {
+  for (let i = 1; i < pieces.length; i++) {
+    const name = pieces[i]!;
     const start = raw ? key.start + offset : key.start;
     mods.push({ name, start, end: raw ? start + name.length : key.end });
     offset += name.length + 1;
   }
-  const field = pieces[0]!;
-  return { field: field === '' ? null : field, mods };
+  return mods;
 }
 
 function keyIsRaw(key: YScalar): boolean {
@@ -98,9 +103,23 @@ function scalarValue(node: YScalar): ModValue {
   if (v === null) return { type: 'null' };
   if (typeof v === 'number') return { type: 'number', value: v, raw: node.text };
   if (typeof v === 'boolean') return { type: 'bool', value: v, raw: node.text };
-  if (v instanceof Date) return { type: 'string', pattern: parseSigmaString(node.text), cased: false, raw: node.text, bytes: false };
-  return { type: 'string', pattern: parseSigmaString(v), cased: false, raw: v, bytes: false };
+  if (v instanceof Date) return { type: 'string', pattern: sigmaStringPattern(node.text), cased: false, raw: node.text, bytes: false };
+  return { type: 'string', pattern: sigmaStringPattern(v), cased: false, raw: v, bytes: false };
 }
+
+/** Where a modifier is written in its key (only needed for messages, so made on demand). */
+function modifierSpan(ctx: DetectionContext, mod: ModifierRef): Span {
+  return span(ctx.source, mod.start, mod.end);
+}
+
+/** Whether a modifier, under any of its names, is among those applied. */
+function isApplied(applied: readonly string[], identity: string): boolean {
+  for (const a of applied) if ((modifierIdentity[a] ?? a) === identity) return true;
+  return false;
+}
+
+/** Modifiers that say where a keyword sits in a value; without one, a keyword may sit anywhere. */
+const keywordPlacingModifiers: ReadonlySet<string> = new Set(['contains', 'startswith', 'endswith', 're', 'cidr']);
 
 /** One detection item: a field (or keywords), its modifiers, and a value or list of values. */
 function lowerItem(ctx: DetectionContext, field: string | null, mods: readonly ModifierRef[], valueNode: YNode, keyNode: YScalar | undefined): Expr {
@@ -129,44 +148,54 @@ function lowerItem(ctx: DetectionContext, field: string | null, mods: readonly M
     alternatives.push({ node: vn, values: [scalarValue(vn)] });
   }
 
-  // Apply modifiers left to right.
+  // Apply modifiers left to right. One context serves every value: `fail` reports at the modifier
+  // and value being applied when it is called.
   const applied: string[] = [];
+  let currentMod: ModifierRef | undefined;
+  let currentNode: YScalar | undefined;
+  const modCtx: ModifierContext | undefined =
+    mods.length === 0
+      ? undefined
+      : {
+          applied,
+          field,
+          flags,
+          placeholders: ctx.placeholders,
+          fail(code, message, notes = []) {
+            if (code === 'invalid-modifier-combination') throw new RulecastError(code, message, modifierSpan(ctx, currentMod!), notes);
+            throw new RulecastError(code, message, nodeSpan(ctx, currentNode!), [`raised by modifier '${currentMod!.name}' of '${keyText}'`, ...notes]);
+          },
+        };
   for (const mod of mods) {
-    const where = span(ctx.source, mod.start, mod.end);
+    currentMod = mod;
     const def = modifiers.get(mod.name);
     if (!def) {
       const suggestion = nearest(mod.name, [...modifiers.keys()]);
-      throw new RulecastError('unknown-modifier', `unknown modifier '${mod.name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, where, [
+      throw new RulecastError('unknown-modifier', `unknown modifier '${mod.name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, modifierSpan(ctx, mod), [
         `modifiers of Sigma 2.1: ${[...modifiers.keys()].filter((m) => !(m in modifierIdentity)).join(', ')}`,
       ]);
     }
     const identity = modifierIdentity[mod.name] ?? mod.name;
-    if (applied.some((a) => (modifierIdentity[a] ?? a) === identity)) {
-      throw new RulecastError('invalid-modifier-combination', `modifier '${mod.name}' is applied more than once`, where);
+    if (isApplied(applied, identity)) {
+      throw new RulecastError('invalid-modifier-combination', `modifier '${mod.name}' is applied more than once`, modifierSpan(ctx, mod));
     }
     if (def.mustBeFirst && applied.some((a) => modifiers.get(a)?.scope === 'value')) {
-      throw new RulecastError('invalid-modifier-combination', `modifier '${mod.name}' only applies to the value as written, so it must come before '${applied.find((a) => modifiers.get(a)?.scope === 'value')}'`, where);
+      throw new RulecastError('invalid-modifier-combination', `modifier '${mod.name}' only applies to the value as written, so it must come before '${applied.find((a) => modifiers.get(a)?.scope === 'value')}'`, modifierSpan(ctx, mod));
     }
     for (const alt of alternatives) {
       // Problems with a combination point at the modifier; problems with a value, at the value.
-      const modCtx: ModifierContext = {
-        applied,
-        field,
-        flags,
-        placeholders: ctx.placeholders,
-        fail(code, message, notes = []) {
-          if (code === 'invalid-modifier-combination') throw new RulecastError(code, message, where, notes);
-          throw new RulecastError(code, message, nodeSpan(ctx, alt.node), [`raised by modifier '${mod.name}' of '${keyText}'`, ...notes]);
-        },
-      };
-      const next: ModValue[] = [];
+      currentNode = alt.node;
+      let next: ModValue[] | undefined;
       for (const value of alt.values) {
         if (def.accepts !== 'any' && !def.accepts.includes(value.type)) {
-          throw new RulecastError('modifier-type', `modifier '${mod.name}' cannot apply to ${valueTypeNames[value.type]}${describeAccepts(def.accepts)}`, where, [`the value is at ${describeAt(ctx, alt.node)}`]);
+          throw new RulecastError('modifier-type', `modifier '${mod.name}' cannot apply to ${valueTypeNames[value.type]}${describeAccepts(def.accepts)}`, modifierSpan(ctx, mod), [`the value is at ${describeAt(ctx, alt.node)}`]);
         }
-        next.push(...def.apply(value, modCtx));
+        const results = def.apply(value, modCtx!);
+        // Each call returns a fresh array: the first can be kept and extended.
+        if (!next) next = results;
+        else for (const r of results) next.push(r);
       }
-      alt.values = next;
+      alt.values = next ?? [];
     }
     applied.push(mod.name);
   }
@@ -175,8 +204,18 @@ function lowerItem(ctx: DetectionContext, field: string | null, mods: readonly M
     ctx.diagnostics.push(warning('all-single-value', `'|all' on a single value changes nothing; the specification does not allow it`, keyNode ? nodeSpan(ctx, keyNode) : undefined));
   }
 
-  const keywordDefault = field === null && !applied.some((a) => ['contains', 'startswith', 'endswith', 're', 'cidr'].includes(a));
-  const exprs = alternatives.map((alt) => or(...alt.values.map((v) => toPred(ctx, field, v, alt.node, keywordDefault, keyNode))));
+  const keywordDefault = field === null && !applied.some((a) => keywordPlacingModifiers.has(a));
+  const exprs: Expr[] = [];
+  for (const alt of alternatives) {
+    // Most values stay one value, and or() of one expression is that expression.
+    if (alt.values.length === 1) {
+      exprs.push(toPred(ctx, field, alt.values[0]!, alt.node, keywordDefault, keyNode));
+      continue;
+    }
+    const preds: Expr[] = [];
+    for (const v of alt.values) preds.push(toPred(ctx, field, v, alt.node, keywordDefault, keyNode));
+    exprs.push(or(...preds));
+  }
   const combined = flags.all ? and(...exprs) : or(...exprs);
   return flags.negated ? not(combined) : combined;
 }
@@ -191,15 +230,15 @@ function describeAt(ctx: DetectionContext, node: YNode): string {
   return `${ctx.source.path}:${p.line}:${p.column}`;
 }
 
+function needField(field: string | null, what: string, where: Span): void {
+  if (field === null) throw new RulecastError('keyword-needs-field', `${what} needs a field; a keyword searches values, it cannot test ${what}`, where);
+}
+
 function toPred(ctx: DetectionContext, field: string | null, v: ModValue, node: YScalar, keywordDefault: boolean, keyNode: YScalar | undefined): Expr {
   const where = nodeSpan(ctx, node);
-  const needField = (what: string): void => {
-    if (field === null) throw new RulecastError('keyword-needs-field', `${what} needs a field; a keyword searches values, it cannot test ${what}`, where);
-  };
   switch (v.type) {
     case 'string': {
-      let p = v.pattern;
-      if (keywordDefault) p = pattern([STAR, ...p.parts, STAR]);
+      const p = keywordDefault ? withStars(v.pattern, true, true) : v.pattern;
       return stringPred(field, p, v.cased, where);
     }
     case 'number':
@@ -209,7 +248,7 @@ function toPred(ctx: DetectionContext, field: string | null, v: ModValue, node: 
       if (field === null) return stringPred(null, pattern(keywordDefault ? [STAR, v.raw, STAR] : [v.raw]), false, where);
       return pred({ op: 'eq', field, value: v.value, span: where });
     case 'null':
-      needField('null');
+      needField(field, 'null', where);
       return pred({ op: 'null', field, span: where });
     case 're':
       return pred({ op: 're', field, value: v.value, cased: v.cased, span: where });
@@ -218,15 +257,15 @@ function toPred(ctx: DetectionContext, field: string | null, v: ModValue, node: 
     case 'compare':
       return pred({ op: v.op, field, value: v.value, span: where });
     case 'exists': {
-      needField('exists');
+      needField(field, 'exists', where);
       const exists = pred({ op: 'exists', field, span: keyNode ? nodeSpan(ctx, keyNode) : where });
       return v.value ? exists : not(exists);
     }
     case 'fieldref':
-      needField('a field reference');
+      needField(field, 'a field reference', where);
       return pred({ op: 'fieldref', field, value: v.value, cased: v.cased, span: where });
     case 'timepart':
-      needField(`the ${v.part} of a timestamp`);
+      if (field === null) needField(field, `the ${v.part} of a timestamp`, where);
       return pred({ op: 'eq', field, value: v.value, timePart: v.part, span: where });
   }
 }

@@ -7,6 +7,7 @@ import { ONE, STAR, type Pattern, type PatternPart } from '../ir/types.js';
 import { hasWildcards, parseSigmaString, pattern, patternLiteral } from '../ir/pattern.js';
 import { parseCidr } from '../ir/ip.js';
 import type { ModValue, ModValueType } from './values.js';
+import { sigmaStringPattern, withStars } from './patterns.js';
 
 export interface ItemFlags {
   all: boolean;
@@ -30,6 +31,7 @@ export interface Modifier {
   readonly accepts: readonly ModValueType[] | 'any';
   /** 'value' modifiers transform each value; 'list' modifiers set item flags. */
   readonly scope: 'value' | 'list';
+  /** The alternatives the value becomes, in an array of their own (the caller may extend it). */
   apply(value: ModValue, ctx: ModifierContext): ModValue[];
   /** Modifiers that must not have been applied before this one (e.g. `re` only on raw values). */
   readonly mustBeFirst?: boolean;
@@ -37,7 +39,7 @@ export interface Modifier {
 
 function asString(v: ModValue): Extract<ModValue, { type: 'string' }> {
   if (v.type === 'string') return v;
-  if (v.type === 'number' || v.type === 'bool') return { type: 'string', pattern: parseSigmaString(v.raw), cased: false, raw: v.raw, bytes: false };
+  if (v.type === 'number' || v.type === 'bool') return { type: 'string', pattern: sigmaStringPattern(v.raw), cased: false, raw: v.raw, bytes: false };
   throw new Error(`internal: ${v.type} is not a string`);
 }
 
@@ -66,10 +68,8 @@ function position(kind: 'contains' | 'startswith' | 'endswith'): Modifier {
         return [{ ...value, value: { ...value.value, match: kind } }];
       }
       const s = asString(value);
-      const parts = s.pattern.parts;
-      const lead = kind !== 'startswith' && parts[0] !== STAR ? [STAR] : [];
-      const trail = kind !== 'endswith' && parts[parts.length - 1] !== STAR ? [STAR] : [];
-      return [withParts(s, [...lead, ...parts, ...trail])];
+      const starred = withStars(s.pattern, kind !== 'startswith', kind !== 'endswith');
+      return [{ type: 'string', pattern: starred, cased: s.cased, raw: s.raw, bytes: s.bytes }];
     },
   };
 }

@@ -32,6 +32,25 @@ const pyyamlBool = defineScalarTag<boolean>('tag:yaml.org,2002:bool', {
 
 const schema = YAML11_SCHEMA.withTags(pyyamlBool);
 
+/** First characters some implicit tag of the schema may claim (`t` for true, digits for numbers…),
+ *  or null when a tag claims any. A plain scalar starting with another character is a string
+ *  without asking the resolvers (most keys and values are). */
+const claimedFirstChars: ReadonlySet<string> | null = (() => {
+  const chars = new Set<string>();
+  for (const tag of schema.tags) {
+    if (tag.nodeKind !== 'scalar' || !tag.implicit) continue;
+    if (tag.implicitFirstChars === null) return null;
+    for (const c of tag.implicitFirstChars) chars.add(c);
+  }
+  return chars;
+})();
+
+/** Explicit tags a Sigma value may carry. */
+const allowedTags = new Set(['str', 'int', 'float', 'bool', 'null', 'timestamp'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** Up to this many keys, a mapping finds duplicates by scanning its entries; beyond, with a set. */
+const duplicateScanLimit = 16;
+
 export type ScalarValue = string | number | boolean | null | Date;
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
 
@@ -167,34 +186,44 @@ class Composer {
       }
       case EVENT_ID.MAPPING: {
         const entries: YMapEntry[] = [];
-        const seen = new Set<string>();
-        const merged: YMapEntry[] = [];
+        // Created only when needed: most mappings are small and have no merge key.
+        let seen: Set<string> | undefined;
+        let merged: YMapEntry[] | undefined;
         while (this.peek()?.type !== EVENT_ID.POP) {
           const key = this.node();
           const value = this.node();
           if (key.kind === 'scalar' && key.style === 'plain' && key.text === '<<') {
-            merged.push(...this.mergeSources(value));
+            merged ??= [];
+            for (const entry of this.mergeSources(value)) merged.push(entry);
             continue;
           }
           if (key.kind === 'scalar') {
             const name = key.text;
-            if (seen.has(name)) {
+            if (!seen && entries.length >= duplicateScanLimit) seen = scalarKeyNames(entries);
+            if (seen ? seen.has(name) : hasScalarKey(entries, name)) {
               throw new RulecastError('yaml-duplicate-key', `duplicate key '${name}' in a mapping: YAML readers disagree on which value wins, so rulecast refuses to guess`, span(this.source, key.start, key.end));
             }
-            seen.add(name);
+            seen?.add(name);
           }
           entries.push({ key, value });
         }
         this.pos++;
         // YAML 1.1 merge keys: keys written in the mapping win over merged ones, earlier merges
         // win over later ones.
-        for (const entry of merged) {
-          const name = (entry.key as YScalar).text;
-          if (seen.has(name)) continue;
-          seen.add(name);
-          entries.push(entry);
+        if (merged) {
+          seen ??= scalarKeyNames(entries);
+          for (const entry of merged) {
+            const name = (entry.key as YScalar).text;
+            if (seen.has(name)) continue;
+            seen.add(name);
+            entries.push(entry);
+          }
         }
-        const end = entries.length ? Math.max(...entries.map((e) => e.value.end)) : ev.start + 1;
+        let end = ev.start + 1;
+        if (entries.length > 0) {
+          end = entries[0]!.value.end;
+          for (const entry of entries) if (entry.value.end > end) end = entry.value.end;
+        }
         return this.remember(ev.anchorStart, ev.anchorEnd, { kind: 'map', entries, start: ev.start, end });
       }
       case EVENT_ID.ALIAS: {
@@ -231,7 +260,7 @@ class Composer {
     let value: ScalarValue = text;
     if (ev.tagStart >= 0) {
       value = this.tagged(ev, text);
-    } else if (style === 'plain') {
+    } else if (style === 'plain' && (claimedFirstChars === null || claimedFirstChars.has(text.charAt(0)))) {
       value = schema.resolveImplicitScalarTag(text).value as ScalarValue;
     }
     return { kind: 'scalar', value, text, style, start: ev.valueStart, end: Math.max(ev.valueEnd, ev.valueStart) };
@@ -241,8 +270,7 @@ class Composer {
     const raw = this.text.slice(ev.tagStart, ev.tagEnd);
     const name = raw.startsWith('!!') ? `tag:yaml.org,2002:${raw.slice(2)}` : raw.startsWith('!<') ? raw.slice(2, -1) : raw;
     const tag = schema.lookupScalarTag(name);
-    const allowed = ['str', 'int', 'float', 'bool', 'null', 'timestamp'].map((t) => `tag:yaml.org,2002:${t}`);
-    if (!tag || !allowed.includes(name)) {
+    if (!tag || !allowedTags.has(name)) {
       throw new RulecastError('yaml-tag', `unsupported YAML tag '${raw}': Sigma values are strings, numbers, booleans or null`, span(this.source, ev.tagStart, ev.tagEnd));
     }
     const value = tag.resolve(text, true, name);
@@ -271,6 +299,17 @@ class Composer {
       throw new RulecastError('yaml-limit', `this YAML document expands to more than ${limit} nodes through aliases (an "alias bomb"); rulecast refuses it`, span(this.source, root.start, root.start + 1));
     }
   }
+}
+
+function hasScalarKey(entries: readonly YMapEntry[], name: string): boolean {
+  for (const e of entries) if (e.key.kind === 'scalar' && e.key.text === name) return true;
+  return false;
+}
+
+function scalarKeyNames(entries: readonly YMapEntry[]): Set<string> {
+  const names = new Set<string>();
+  for (const e of entries) if (e.key.kind === 'scalar') names.add(e.key.text);
+  return names;
 }
 
 /** Short description of a node's YAML type, for messages. */

@@ -26,6 +26,8 @@ const knownKeys = new Set([
   'filter', 'correlation', 'generate',
 ]);
 
+const knownKeyList = [...knownKeys];
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const tagPattern = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
 
@@ -158,37 +160,43 @@ class Checker {
     return this.diagnostics.some((d) => d.severity === 'error');
   }
 
-  /** A string scalar, or undefined (with an error) when the node is something else. */
-  string(node: YNode, what: string): string | undefined {
+  /** A string scalar, or undefined (with an error) when the node is something else. `key` names
+   *  the value in messages (`'title'`, or `each entry of 'tags'` for an entry of a list); the
+   *  message is only built when there is something to report. */
+  string(node: YNode, key: string, entryOf = false): string | undefined {
     if (node.kind === 'scalar' && typeof node.value === 'string') return node.value;
     if (node.kind === 'scalar' && (typeof node.value === 'number' || typeof node.value === 'boolean')) {
-      this.warn('not-a-string', `${what} should be a string; reading ${describeNode(node)} as '${node.text}'`, node);
+      this.warn('not-a-string', `${describeKey(key, entryOf)} should be a string; reading ${describeNode(node)} as '${node.text}'`, node);
       return node.text;
     }
-    this.error('invalid-type', `${what} must be a string, but it is ${describeNode(node)}`, node);
+    this.error('invalid-type', `${describeKey(key, entryOf)} must be a string, but it is ${describeNode(node)}`, node);
     return undefined;
   }
 
   /** A list of strings; a single string is accepted with a warning (common in older rules). */
-  stringList(node: YNode, what: string): string[] {
+  stringList(node: YNode, key: string): string[] {
     if (node.kind === 'scalar' && node.value === null) return [];
     if (node.kind === 'scalar') {
-      const s = this.string(node, what);
+      const s = this.string(node, key);
       if (s === undefined) return [];
-      this.warn('not-a-list', `${what} should be a list; reading the single value as a list of one`, node);
+      this.warn('not-a-list', `'${key}' should be a list; reading the single value as a list of one`, node);
       return [s];
     }
     if (node.kind !== 'seq') {
-      this.error('invalid-type', `${what} must be a list of strings, but it is ${describeNode(node)}`, node);
+      this.error('invalid-type', `'${key}' must be a list of strings, but it is ${describeNode(node)}`, node);
       return [];
     }
     const out: string[] = [];
     for (const item of node.items) {
-      const s = this.string(item, `each entry of ${what}`);
+      const s = this.string(item, key, true);
       if (s !== undefined) out.push(s);
     }
     return out;
   }
+}
+
+function describeKey(key: string, entryOf: boolean): string {
+  return entryOf ? `each entry of '${key}'` : `'${key}'`;
 }
 
 function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocument {
@@ -199,7 +207,7 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
       c.error('invalid-key', 'keys of a Sigma document must be plain names', e.key);
       continue;
     }
-    keys.set(e.key.text, { key: e.key, value: e.value });
+    keys.set(e.key.text, e as { key: YScalar; value: YNode }); // its key was checked to be a scalar
   }
   const get = (k: string) => keys.get(k)?.value;
 
@@ -208,14 +216,14 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
   const titleNode = get('title');
   if (!titleNode) c.error('missing-title', "a Sigma rule needs a 'title'", span(source, root.start, root.start + 1));
   else {
-    title = c.string(titleNode, "'title'");
+    title = c.string(titleNode, 'title');
     if (title !== undefined && title.length > 256) c.error('invalid-title', `'title' is ${title.length} characters long; the specification allows 256`, titleNode);
     if (title !== undefined && title.trim() === '') c.error('invalid-title', "'title' is empty", titleNode);
   }
   let id: string | undefined;
   const idNode = get('id');
   if (idNode) {
-    id = c.string(idNode, "'id'");
+    id = c.string(idNode, 'id');
     if (id !== undefined && !uuidPattern.test(id)) {
       c.error('invalid-id', `'id' must be a UUID (e.g. 929a690e-bef0-4204-a928-ef5e620d6fcc), not '${id}'`, idNode);
     }
@@ -230,14 +238,14 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
   for (const [name, entry] of keys) {
     if (knownKeys.has(name)) continue;
     custom[name] = plain(entry.value);
-    const near = nearest(name, [...knownKeys]);
+    const near = nearest(name, knownKeyList);
     if (near && near !== name) c.warn('unknown-key', `unknown key '${name}'; did you mean '${near}'?`, entry.key);
   }
 
   let document: SigmaDocument | undefined;
-  const base = { source, index, node: root, meta, logsource, custom, keys };
+  // Documents are written out field by field: an object spread is slow in this hot path.
   if (isCorrelation) {
-    document = readCorrelation(c, base, get('correlation')!);
+    document = readCorrelation(c, { source, index, node: root, meta, logsource, custom, keys }, get('correlation')!);
   } else if (isFilter) {
     const filterNode = get('filter')!;
     if (filterNode.kind !== 'map') c.error('invalid-filter', `'filter' must be a mapping with rules, selections and a condition, but it is ${describeNode(filterNode)}`, filterNode);
@@ -246,9 +254,9 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
       let rules: string[] | 'any' = [];
       if (!rulesEntry) c.error('invalid-filter', "a filter needs 'rules': the ids or names of the rules it applies to (or 'any')", filterNode);
       else if (rulesEntry.value.kind === 'scalar' && rulesEntry.value.value === 'any') rules = 'any';
-      else rules = c.stringList(rulesEntry.value, "'filter.rules'");
+      else rules = c.stringList(rulesEntry.value, 'filter.rules');
       const detection = readDetection(c, withoutKey(filterNode, 'rules'), 'filter', keys.get('filter')!.key);
-      if (detection) document = { ...base, kind: 'filter', rules, detection };
+      if (detection) document = { source, index, node: root, meta, logsource, custom, keys, kind: 'filter', rules, detection };
     }
   } else {
     const detectionNode = get('detection');
@@ -256,7 +264,7 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
     else if (detectionNode.kind !== 'map') c.error('invalid-detection', `'detection' must be a mapping, but it is ${describeNode(detectionNode)}`, detectionNode);
     else {
       const detection = readDetection(c, detectionNode, 'detection', keys.get('detection')!.key);
-      if (detection) document = { ...base, kind: 'rule', detection };
+      if (detection) document = { source, index, node: root, meta, logsource, custom, keys, kind: 'rule', detection };
     }
   }
   return {
@@ -273,16 +281,16 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
 function readMeta(c: Checker, get: (k: string) => YNode | undefined, title: string, id: string | undefined): RuleMeta {
   const str = (k: string) => {
     const n = get(k);
-    return n && !(n.kind === 'scalar' && n.value === null) ? c.string(n, `'${k}'`) : undefined;
+    return n && !(n.kind === 'scalar' && n.value === null) ? c.string(n, k) : undefined;
   };
   const list = (k: string) => {
     const n = get(k);
-    return n ? c.stringList(n, `'${k}'`) : [];
+    return n ? c.stringList(n, k) : [];
   };
   const enumValue = <T extends string>(k: string, allowed: readonly T[]): T | undefined => {
     const n = get(k);
     if (!n) return undefined;
-    const v = c.string(n, `'${k}'`);
+    const v = c.string(n, k);
     if (v === undefined) return undefined;
     const lower = v.toLowerCase() as T;
     if (!allowed.includes(lower)) {
@@ -296,7 +304,7 @@ function readMeta(c: Checker, get: (k: string) => YNode | undefined, title: stri
     const n = get(k);
     if (!n) return undefined;
     if (n.kind === 'scalar' && n.value instanceof Date) return isoDate(n.value);
-    const v = c.string(n, `'${k}'`);
+    const v = c.string(n, k);
     if (v === undefined) return undefined;
     const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(v);
     const valid = m && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
@@ -336,8 +344,8 @@ function readMeta(c: Checker, get: (k: string) => YNode | undefined, title: stri
         }
         const rid = mapGet(item, 'id');
         const rtype = mapGet(item, 'type');
-        const idText = rid ? c.string(rid.value, "'related.id'") : undefined;
-        const typeText = rtype ? c.string(rtype.value, "'related.type'") : undefined;
+        const idText = rid ? c.string(rid.value, 'related.id') : undefined;
+        const typeText = rtype ? c.string(rtype.value, 'related.type') : undefined;
         if (!rid || !rtype) c.error('invalid-related', "each entry of 'related' needs both 'id' and 'type'", item);
         if (rid && idText !== undefined && !uuidPattern.test(idText)) c.error('invalid-related', `'related.id' must be a UUID, not '${idText}'`, rid.value);
         if (rtype && typeText !== undefined && !(relationTypes as readonly string[]).includes(typeText)) {
@@ -387,7 +395,7 @@ function readLogsource(c: Checker, node: YNode | undefined, required: boolean, r
     if (e.key.kind !== 'scalar') continue;
     const key = e.key.text;
     if (e.value.kind === 'scalar' && e.value.value === null) continue;
-    const value = c.string(e.value, `'logsource.${key}'`);
+    const value = c.string(e.value, `logsource.${key}`);
     if (value === undefined) continue;
     if (key === 'category' || key === 'product' || key === 'service' || key === 'definition') out[key] = value;
     else out.custom[key] = value;
@@ -445,9 +453,9 @@ function readCorrelation(c: Checker, base: Omit<SigmaDocument, 'kind' | 'detecti
   }
   const typeEntry = mapGet(node, 'type');
   const rulesEntry = mapGet(node, 'rules');
-  const type = typeEntry ? c.string(typeEntry.value, "'correlation.type'") : undefined;
+  const type = typeEntry ? c.string(typeEntry.value, 'correlation.type') : undefined;
   if (!typeEntry) c.error('invalid-correlation', "a correlation needs a 'type'", node);
-  const rules = rulesEntry ? c.stringList(rulesEntry.value, "'correlation.rules'") : [];
+  const rules = rulesEntry ? c.stringList(rulesEntry.value, 'correlation.rules') : [];
   if (c.failed) return undefined;
   return { ...base, kind: 'correlation', correlationType: type ?? '', rules };
 }
