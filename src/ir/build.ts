@@ -1,7 +1,8 @@
 // Builders: the only way nodes are made, so every node is frozen.
-import { pattern as normalisePattern, patternLiteral } from './pattern.js';
+import { pattern as normalisePattern } from './pattern.js';
 import type { Span } from '../diagnostics/source.js';
 import {
+  ONE,
   STAR,
   type And,
   type Const,
@@ -9,6 +10,7 @@ import {
   type Not,
   type Or,
   type Pattern,
+  type PatternPart,
   type Pred,
 } from './types.js';
 
@@ -19,14 +21,15 @@ export const FALSE: Const = Object.freeze({ kind: 'const', value: false });
 export function and(...args: Expr[]): Expr {
   if (args.length === 0) return TRUE;
   if (args.length === 1) return args[0]!;
-  return Object.freeze({ kind: 'and', args: Object.freeze([...args]) }) as And;
+  // A rest parameter is a fresh array already: freezing it needs no copy.
+  return Object.freeze({ kind: 'and', args: Object.freeze(args) }) as And;
 }
 
 /** Disjunction; one argument is returned as is, none is FALSE. */
 export function or(...args: Expr[]): Expr {
   if (args.length === 0) return FALSE;
   if (args.length === 1) return args[0]!;
-  return Object.freeze({ kind: 'or', args: Object.freeze([...args]) }) as Or;
+  return Object.freeze({ kind: 'or', args: Object.freeze(args) }) as Or;
 }
 
 export function not(arg: Expr): Expr {
@@ -63,26 +66,42 @@ function makePred(init: PredInit | Pred, field: string | null): Pred {
  * general `wildcard` operator when no simpler one says the same.
  */
 export function stringPred(field: string | null, value: Pattern, cased: boolean, span?: Span): Pred {
-  const p = normalisePattern(value.parts);
+  // Lowering mostly hands over patterns in normal form already; normalising copies them.
+  const p = isNormalPattern(value.parts) ? value : normalisePattern(value.parts);
   const parts = p.parts;
-  const literal = patternLiteral(p);
-  if (literal !== undefined) return pred({ op: 'eq', field, value: literal, cased, span });
-  if (parts.length === 1 && parts[0] === STAR) return pred({ op: 'contains', field, value: '', cased, span });
-  const inner = (from: number, to: number): string | undefined => {
-    const middle = parts.slice(from, to);
-    return middle.length === 1 && typeof middle[0] === 'string' ? middle[0] : undefined;
-  };
-  const leading = parts[0] === STAR;
-  const trailing = parts[parts.length - 1] === STAR;
-  if (leading && trailing) {
-    const lit = inner(1, parts.length - 1);
-    if (lit !== undefined) return pred({ op: 'contains', field, value: lit, cased, span });
-  } else if (trailing) {
-    const lit = inner(0, parts.length - 1);
-    if (lit !== undefined) return pred({ op: 'startswith', field, value: lit, cased, span });
-  } else if (leading) {
-    const lit = inner(1, parts.length);
-    if (lit !== undefined) return pred({ op: 'endswith', field, value: lit, cased, span });
+  const [first, second, third] = parts;
+  // In normal form a pattern without wildcards is at most one literal, and a `*` is never doubled.
+  switch (parts.length) {
+    case 0:
+      return pred({ op: 'eq', field, value: '', cased, span });
+    case 1:
+      if (typeof first === 'string') return pred({ op: 'eq', field, value: first, cased, span });
+      if (first === STAR) return pred({ op: 'contains', field, value: '', cased, span });
+      break;
+    case 2:
+      if (typeof first === 'string' && second === STAR) return pred({ op: 'startswith', field, value: first, cased, span });
+      if (first === STAR && typeof second === 'string') return pred({ op: 'endswith', field, value: second, cased, span });
+      break;
+    case 3:
+      if (first === STAR && typeof second === 'string' && third === STAR) return pred({ op: 'contains', field, value: second, cased, span });
+      break;
   }
   return pred({ op: 'wildcard', field, value: p, cased, span });
+}
+
+/** Whether parts are what `pattern()` would make of them: no empty or adjacent literals, no `**`,
+ *  wildcards as the shared STAR/ONE objects. */
+function isNormalPattern(parts: readonly PatternPart[]): boolean {
+  let previous: PatternPart | undefined;
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      if (part === '' || typeof previous === 'string') return false;
+    } else if (part === STAR) {
+      if (previous === STAR) return false;
+    } else if (part !== ONE) {
+      return false;
+    }
+    previous = part;
+  }
+  return true;
 }
