@@ -4,7 +4,7 @@ import { isRulecastError, RulecastError } from '../../diagnostics/diagnostic.js'
 import { and, not, or, pred, TRUE } from '../../ir/build.js';
 import { irKey } from '../../ir/dump.js';
 import { mapPredicates, simplify } from '../../ir/passes.js';
-import { visit, type Expr, type Not } from '../../ir/types.js';
+import type { Expr, Not } from '../../ir/types.js';
 import { attackFromTags } from '../../output/attack.js';
 import type { Branch, MappedQuery } from '../../pipelines/types.js';
 import { guardNegatedNullables } from '../guards.js';
@@ -51,63 +51,97 @@ function guardsOf(e: Expr): Expr[] {
   return [];
 }
 
+/** guardsOf(e).length > 0, without building the list. */
+function hasGuards(e: Expr): boolean {
+  return isGuard(e) || (e.kind === 'and' && e.args.some(isGuard));
+}
+
 function withoutGuards(e: Expr, keys: ReadonlySet<string>): Expr {
   if (isGuard(e) && keys.has(irKey(e))) return TRUE;
   if (e.kind === 'and') return and(...e.args.filter((a) => !(isGuard(a) && keys.has(irKey(a)))));
   return e;
 }
 
+/** hoistGuards of each argument, or undefined when every one came back unchanged (most subtrees
+ *  hold no guard, and allocating a copy of each node would dominate the pass). */
+function hoistedArgs(args: readonly Expr[]): Expr[] | undefined {
+  let out: Expr[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const h = hoistGuards(a);
+    if (out === undefined) {
+      if (h === a) continue;
+      out = args.slice(0, i);
+    }
+    out.push(h);
+  }
+  return out;
+}
+
+// Where nothing changes below a node and the node itself offers nothing to hoist, the node is
+// returned simplified rather than rebuilt: `simplify(n)` is what rebuilding it from the same
+// arguments and simplifying would give.
 function hoistGuards(expr: Expr): Expr {
-  return visit<Expr>(expr, {
-    const: (n) => n,
-    pred: (n) => n,
-    and: (n) => simplify(and(...n.args.map(hoistGuards))),
-    or: (n) => {
-      const args = n.args.map(hoistGuards);
-      // Guards shared by every branch come out in front of the `or`; branches that share the same
-      // guards are grouped under them (a or b) where the first of them stood.
-      const sets = args.map((a) => new Set(guardsOf(a).map(irKey)));
-      const common = guardsOf(args[0]!).filter((g) => sets.every((s) => s.has(irKey(g))));
-      if (common.length > 0 && args.length > 1) {
-        const keys = new Set(common.map(irKey));
-        return simplify(and(...common, hoistGuards(or(...args.map((a) => withoutGuards(a, keys))))));
-      }
-      const groups = new Map<string, Expr[]>();
-      const order: (Expr | string)[] = [];
-      args.forEach((a, i) => {
-        const key = [...sets[i]!].sort().join('\u0000');
-        if (key === '') return void order.push(a);
-        const g = groups.get(key);
-        if (g) g.push(a);
-        else {
-          groups.set(key, [a]);
-          order.push(key);
-        }
-      });
-      return simplify(
-        or(
-          ...order.map((x) => {
-            if (typeof x !== 'string') return x;
-            const members = groups.get(x)!;
-            if (members.length === 1) return members[0]!;
-            const guards = guardsOf(members[0]!);
-            const keys = new Set(guards.map(irKey));
-            return and(...guards, or(...members.map((a) => withoutGuards(a, keys))));
-          }),
-        ),
-      );
-    },
-    not: (n) => {
-      const arg = hoistGuards(n.arg);
+  switch (expr.kind) {
+    case 'const':
+    case 'pred':
+      return expr;
+    case 'and': {
+      const args = hoistedArgs(expr.args);
+      return args === undefined ? simplify(expr) : simplify(and(...args));
+    }
+    case 'or': {
+      const changed = hoistedArgs(expr.args);
+      if (!(changed ?? expr.args).some(hasGuards)) return changed === undefined ? simplify(expr) : simplify(or(...changed));
+      return hoistOr(changed ?? [...expr.args]);
+    }
+    case 'not': {
+      const arg = hoistGuards(expr.arg);
       // not (a or b), where the branches keep guards of their own: (not a) and (not b), each then
       // `?f == null or not …`.
-      if (arg.kind === 'or' && arg.args.some((a) => guardsOf(a).length > 0)) return simplify(and(...arg.args.map((a) => hoistGuards(not(a)))));
+      if (arg.kind === 'or' && arg.args.some(hasGuards)) return simplify(and(...arg.args.map((a) => hoistGuards(not(a)))));
+      if (!hasGuards(arg) || isGuard(arg)) return arg === expr.arg ? simplify(expr) : simplify(not(arg));
       const guards = guardsOf(arg);
-      if (guards.length === 0 || isGuard(arg)) return simplify(not(arg));
       const rest = arg.kind === 'and' ? arg.args.filter((a) => !isGuard(a)) : [];
       return simplify(or(...guards.map((g) => (g as Not).arg), ...(rest.length ? [not(and(...rest))] : [])));
-    },
+    }
+  }
+}
+
+/** An `or` whose (hoisted) branches carry guards. Guards shared by every branch come out in front
+ *  of the `or`; branches that share the same guards are grouped under them (a or b) where the
+ *  first of them stood. */
+function hoistOr(args: readonly Expr[]): Expr {
+  const sets = args.map((a) => new Set(guardsOf(a).map(irKey)));
+  const common = guardsOf(args[0]!).filter((g) => sets.every((s) => s.has(irKey(g))));
+  if (common.length > 0 && args.length > 1) {
+    const keys = new Set(common.map(irKey));
+    return simplify(and(...common, hoistGuards(or(...args.map((a) => withoutGuards(a, keys))))));
+  }
+  const groups = new Map<string, Expr[]>();
+  const order: (Expr | string)[] = [];
+  args.forEach((a, i) => {
+    const key = [...sets[i]!].sort().join('\u0000');
+    if (key === '') return void order.push(a);
+    const g = groups.get(key);
+    if (g) g.push(a);
+    else {
+      groups.set(key, [a]);
+      order.push(key);
+    }
   });
+  return simplify(
+    or(
+      ...order.map((x) => {
+        if (typeof x !== 'string') return x;
+        const members = groups.get(x)!;
+        if (members.length === 1) return members[0]!;
+        const guards = guardsOf(members[0]!);
+        const keys = new Set(guards.map(irKey));
+        return and(...guards, or(...members.map((a) => withoutGuards(a, keys))));
+      }),
+    ),
+  );
 }
 
 /** An event category as EQL writes it after `where`'s left side. */
