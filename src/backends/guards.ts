@@ -5,31 +5,41 @@
 // under an odd number of negations. There each nullable predicate P becomes `guard and P`, where
 // the guard is two-valued and false exactly when P would be null: the negation then sees false.
 import { and, not, or } from '../ir/build.js';
-import { visit, type Expr, type Pred } from '../ir/types.js';
+import type { Expr, Pred } from '../ir/types.js';
 
 /** `guard(p)` returns the two-valued condition under which p is not null (e.g. the field is
- *  present), or undefined when p is never null in the target. */
+ *  present), or undefined when p is never null in the target. Unchanged subtrees (all of those
+ *  without a negation) are returned as they are, without copying. */
 export function guardNegatedNullables(expr: Expr, guard: (p: Pred) => Expr | undefined): Expr {
-  const walk = (e: Expr, negated: boolean): Expr =>
-    visit<Expr>(e, {
-      const: (n) => n,
-      pred: (p) => {
-        if (!negated) return p;
-        const g = guard(p);
-        return g ? and(g, p) : p;
-      },
-      not: (n) => {
-        const arg = walk(n.arg, !negated);
-        return arg === n.arg ? n : not(arg);
-      },
-      and: (n) => {
-        const args = n.args.map((a) => walk(a, negated));
-        return args.every((a, i) => a === n.args[i]) ? n : and(...args);
-      },
-      or: (n) => {
-        const args = n.args.map((a) => walk(a, negated));
-        return args.every((a, i) => a === n.args[i]) ? n : or(...args);
-      },
-    });
+  const walk = (e: Expr, negated: boolean): Expr => {
+    switch (e.kind) {
+      case 'const':
+        return e;
+      case 'pred': {
+        if (!negated) return e;
+        const g = guard(e);
+        return g ? and(g, e) : e;
+      }
+      case 'not': {
+        const arg = walk(e.arg, !negated);
+        return arg === e.arg ? e : not(arg);
+      }
+      case 'and':
+      case 'or': {
+        let args: Expr[] | undefined; // allocated at the first changed argument
+        for (let i = 0; i < e.args.length; i++) {
+          const a = e.args[i]!;
+          const w = walk(a, negated);
+          if (args === undefined) {
+            if (w === a) continue;
+            args = e.args.slice(0, i);
+          }
+          args.push(w);
+        }
+        if (args === undefined) return e;
+        return e.kind === 'and' ? and(...args) : or(...args);
+      }
+    }
+  };
   return walk(expr, false);
 }

@@ -88,39 +88,75 @@ function patternRegex(parts: readonly PatternPart[], ci: boolean, p: Pred): stri
 
 const alnum = /[A-Za-z0-9]/;
 
-const forms = new WeakMap<Pred, Form | RulecastError>();
+/** What is decided about a predicate once, since list folding, lists and rendering all ask. */
+interface Decision {
+  readonly form: Form | RulecastError;
+  readonly listKey: string | undefined;
+}
 
-/** A predicate's EQL form, decided once per predicate (list folding and rendering both ask). */
-function formOf(p: Pred): Form {
-  let f = forms.get(p);
-  if (f === undefined) {
+/** Decisions by predicate node (nodes are immutable). A plain map, emptied when it grows large:
+ *  the predicates of one rule are asked about together, and a WeakMap's bookkeeping cost more
+ *  than the decisions themselves. */
+const decisions = new Map<Pred, Decision>();
+const MAX_DECISIONS = 4096;
+
+function decisionOf(p: Pred): Decision {
+  let d = decisions.get(p);
+  if (d === undefined) {
+    let form: Form | RulecastError;
     try {
-      f = decideForm(p);
+      form = decideForm(p);
     } catch (err) {
       if (!(err instanceof RulecastError)) throw err;
-      f = err;
+      form = err;
     }
-    forms.set(p, f);
+    d = { form, listKey: form instanceof RulecastError ? undefined : decideListKey(p, form) };
+    if (decisions.size >= MAX_DECISIONS) decisions.clear();
+    decisions.set(p, d);
   }
+  return d;
+}
+
+/** A predicate's EQL form. */
+function formOf(p: Pred): Form {
+  const f = decisionOf(p).form;
   if (f instanceof RulecastError) throw f;
   return f;
 }
 
+/** The literal text, the wildcard text and whether the pattern has wildcards, for a string
+ *  predicate; undefined for other predicates. The common operators skip building a Pattern. */
+function stringShape(p: Pred): { readonly text: string; readonly wildcard: string; readonly wild: boolean; readonly fits: boolean } | undefined {
+  switch (p.op) {
+    case 'eq':
+      return typeof p.value === 'string' ? { text: p.value, wildcard: p.value, wild: false, fits: fitsWildcardOperator(p.value) } : undefined;
+    case 'contains':
+      return { text: p.value, wildcard: `*${p.value}*`, wild: true, fits: fitsWildcardOperator(p.value) };
+    case 'startswith':
+      return { text: p.value, wildcard: `${p.value}*`, wild: true, fits: fitsWildcardOperator(p.value) };
+    case 'endswith':
+      return { text: p.value, wildcard: `*${p.value}`, wild: true, fits: fitsWildcardOperator(p.value) };
+    case 'wildcard': {
+      const literals = p.value.parts.filter((x): x is string => typeof x === 'string');
+      return { text: literals.join(''), wildcard: wildcardText(p.value.parts), wild: p.value.parts.some((x) => typeof x !== 'string'), fits: literals.every(fitsWildcardOperator) };
+    }
+    default:
+      return undefined;
+  }
+}
+
 function decideForm(p: Pred): Form {
   const field = fieldOf(p);
-  const pat = patternOf(p);
-  if (pat) {
-    const literals = pat.parts.filter((x): x is string => typeof x === 'string');
-    const text = literals.join('');
-    const wild = pat.parts.some((x) => typeof x !== 'string');
-    const fits = literals.every(fitsWildcardOperator);
+  const shape = stringShape(p);
+  if (shape) {
+    const { text, wild, fits } = shape;
     if (p.cased || !hasCase(text)) {
       if (!wild) return { kind: 'eq', value: text };
-      if (fits) return p.cased ? { kind: 'like', value: wildcardText(pat.parts) } : { kind: 'colon', value: wildcardText(pat.parts) };
-      return { kind: 'regex', value: patternRegex(pat.parts, false, p), ci: false };
+      if (fits) return p.cased ? { kind: 'like', value: shape.wildcard } : { kind: 'colon', value: shape.wildcard };
+      return { kind: 'regex', value: patternRegex(patternOf(p)!.parts, false, p), ci: false };
     }
-    if (hasNonAsciiCase(text) || !fits) return { kind: 'regex', value: patternRegex(pat.parts, true, p), ci: true };
-    return { kind: 'colon', value: wildcardText(pat.parts) };
+    if (hasNonAsciiCase(text) || !fits) return { kind: 'regex', value: patternRegex(patternOf(p)!.parts, true, p), ci: true };
+    return { kind: 'colon', value: shape.wildcard };
   }
   switch (p.op) {
     case 'eq':
@@ -192,15 +228,14 @@ function writeOne(field: string, f: Form, p: Pred): string {
 }
 
 /** Predicates of one field whose forms can share a list: `:`/`==` values (`:` takes exact values
- *  too), `like` values, regexes of one case mode, numbers, networks. */
+ *  too), `like` values, regexes of one case mode, numbers, networks. A predicate whose form is an
+ *  error has no key: it is rendered alone, where the error is raised. */
 function listKey(p: Pred): string | undefined {
   if (p.field === null) return undefined;
-  let f: Form;
-  try {
-    f = formOf(p);
-  } catch {
-    return undefined; // rendered alone, where the error is raised
-  }
+  return decisionOf(p).listKey;
+}
+
+function decideListKey(p: Pred, f: Form): string | undefined {
   // An exact value joins a `:` list only when `:` would not read wildcards (or its escape) in it.
   const family = f.kind === 'eq' ? (p.cased || !fitsWildcardOperator(f.value) ? 'in' : 'colon') : f.kind === 'regex' ? (f.ci ? 'regex~' : 'regex') : f.kind;
   if (family === 'other') return undefined;

@@ -2,9 +2,8 @@
 // head (event category), and the values the output templates (templates/eql/*.hbs) lay out.
 import { isRulecastError, RulecastError } from '../../diagnostics/diagnostic.js';
 import { and, not, or, pred, TRUE } from '../../ir/build.js';
-import { irKey } from '../../ir/dump.js';
-import { mapPredicates, simplify } from '../../ir/passes.js';
-import { visit, type Expr, type Not } from '../../ir/types.js';
+import { simplify } from '../../ir/passes.js';
+import type { Expr, Not, Pred } from '../../ir/types.js';
 import { attackFromTags } from '../../output/attack.js';
 import type { Branch, MappedQuery } from '../../pipelines/types.js';
 import { guardNegatedNullables } from '../guards.js';
@@ -29,85 +28,160 @@ export const CATEGORY_FIELD = 'event.category';
  * Kleene's logic, so the result means the same and reads like what an analyst would write.
  */
 export function prepareExpr(expr: Expr): Expr {
-  const plain = simplify(
-    mapPredicates(expr, (p) =>
-      // `contains ''` (a value `*`): any value at all. Written as a presence test, which needs no guard.
-      (p.op === 'contains' || p.op === 'startswith' || p.op === 'endswith') && p.value === '' && p.field !== null
-        ? not(pred({ op: 'null', field: p.field, span: p.span }))
-        : p,
-    ),
-  );
+  const plain = simplify(presenceForEmptyPatterns(expr));
   const guarded = simplify(guardNegatedNullables(plain, (p) => (p.field !== null && p.op !== 'null' && p.op !== 'exists' ? not(pred({ op: 'null', field: p.field })) : undefined)));
-  return simplify(hoistGuards(guarded));
+  return simplify(hoistGuards(guarded, true));
+}
+
+/** `contains ''` (a value `*`) is any value at all: written as a presence test, which needs no
+ *  guard. Unchanged subtrees (nearly all) are returned as they are. */
+function presenceForEmptyPatterns(e: Expr): Expr {
+  switch (e.kind) {
+    case 'const':
+      return e;
+    case 'pred':
+      return (e.op === 'contains' || e.op === 'startswith' || e.op === 'endswith') && e.value === '' && e.field !== null ? not(pred({ op: 'null', field: e.field, span: e.span })) : e;
+    case 'not': {
+      const arg = presenceForEmptyPatterns(e.arg);
+      return arg === e.arg ? e : not(arg);
+    }
+    case 'and':
+    case 'or': {
+      let args: Expr[] | undefined; // allocated at the first changed argument
+      for (let i = 0; i < e.args.length; i++) {
+        const a = e.args[i]!;
+        const r = presenceForEmptyPatterns(a);
+        if (args === undefined) {
+          if (r === a) continue;
+          args = e.args.slice(0, i);
+        }
+        args.push(r);
+      }
+      if (args === undefined) return e;
+      return e.kind === 'and' ? and(...args) : or(...args);
+    }
+  }
 }
 
 function isGuard(e: Expr): e is Not {
   return e.kind === 'not' && e.arg.kind === 'pred' && e.arg.op === 'null';
 }
 
-function guardsOf(e: Expr): Expr[] {
+/** Guards with the same key are the same condition (`?f != null`); the key distinguishes what
+ *  irKey would (field and case flag) without building the predicate's whole key. */
+function guardKey(g: Not): string {
+  const p = g.arg as Pred;
+  return `${p.cased ? 1 : 0}${p.field ?? '\u0001'}`;
+}
+
+function guardsOf(e: Expr): Not[] {
   if (isGuard(e)) return [e];
   if (e.kind === 'and') return e.args.filter(isGuard);
   return [];
 }
 
+/** guardsOf(e).length > 0, without building the list. */
+function hasGuards(e: Expr): boolean {
+  return isGuard(e) || (e.kind === 'and' && e.args.some(isGuard));
+}
+
 function withoutGuards(e: Expr, keys: ReadonlySet<string>): Expr {
-  if (isGuard(e) && keys.has(irKey(e))) return TRUE;
-  if (e.kind === 'and') return and(...e.args.filter((a) => !(isGuard(a) && keys.has(irKey(a)))));
+  if (isGuard(e) && keys.has(guardKey(e))) return TRUE;
+  if (e.kind === 'and') return and(...e.args.filter((a) => !(isGuard(a) && keys.has(guardKey(a)))));
   return e;
 }
 
-function hoistGuards(expr: Expr): Expr {
-  return visit<Expr>(expr, {
-    const: (n) => n,
-    pred: (n) => n,
-    and: (n) => simplify(and(...n.args.map(hoistGuards))),
-    or: (n) => {
-      const args = n.args.map(hoistGuards);
-      // Guards shared by every branch come out in front of the `or`; branches that share the same
-      // guards are grouped under them (a or b) where the first of them stood.
-      const sets = args.map((a) => new Set(guardsOf(a).map(irKey)));
-      const common = guardsOf(args[0]!).filter((g) => sets.every((s) => s.has(irKey(g))));
-      if (common.length > 0 && args.length > 1) {
-        const keys = new Set(common.map(irKey));
-        return simplify(and(...common, hoistGuards(or(...args.map((a) => withoutGuards(a, keys))))));
+/** hoistGuards of each argument, or undefined when every one came back unchanged (most subtrees
+ *  hold no guard, and allocating a copy of each node would dominate the pass). */
+function hoistedArgs(args: readonly Expr[], simplified: boolean): Expr[] | undefined {
+  let out: Expr[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const h = hoistGuards(a, simplified);
+    if (out === undefined) {
+      if (h === a) continue;
+      out = args.slice(0, i);
+    }
+    out.push(h);
+  }
+  return out;
+}
+
+/**
+ * Moves guards out to where they read well (see prepareExpr). `simplified`: the node is part of a
+ * simplified tree (so are its descendants); the rewrites below build fresh nodes that are not.
+ * Where nothing changes below a node and the node itself offers nothing to hoist, the node is
+ * returned (simplified) rather than rebuilt: `simplify(n)` is what rebuilding it from the same
+ * arguments and simplifying would give, and a simplified node is its own simplification.
+ */
+function hoistGuards(expr: Expr, simplified: boolean): Expr {
+  switch (expr.kind) {
+    case 'const':
+    case 'pred':
+      return expr;
+    case 'and': {
+      const args = hoistedArgs(expr.args, simplified);
+      if (args === undefined) return simplified ? expr : simplify(expr);
+      return simplify(and(...args));
+    }
+    case 'or': {
+      const changed = hoistedArgs(expr.args, simplified);
+      if (!(changed ?? expr.args).some(hasGuards)) {
+        if (changed === undefined) return simplified ? expr : simplify(expr);
+        return simplify(or(...changed));
       }
-      const groups = new Map<string, Expr[]>();
-      const order: (Expr | string)[] = [];
-      args.forEach((a, i) => {
-        const key = [...sets[i]!].sort().join('\u0000');
-        if (key === '') return void order.push(a);
-        const g = groups.get(key);
-        if (g) g.push(a);
-        else {
-          groups.set(key, [a]);
-          order.push(key);
-        }
-      });
-      return simplify(
-        or(
-          ...order.map((x) => {
-            if (typeof x !== 'string') return x;
-            const members = groups.get(x)!;
-            if (members.length === 1) return members[0]!;
-            const guards = guardsOf(members[0]!);
-            const keys = new Set(guards.map(irKey));
-            return and(...guards, or(...members.map((a) => withoutGuards(a, keys))));
-          }),
-        ),
-      );
-    },
-    not: (n) => {
-      const arg = hoistGuards(n.arg);
+      return hoistOr(changed ?? [...expr.args]);
+    }
+    case 'not': {
+      const arg = hoistGuards(expr.arg, simplified);
       // not (a or b), where the branches keep guards of their own: (not a) and (not b), each then
       // `?f == null or not …`.
-      if (arg.kind === 'or' && arg.args.some((a) => guardsOf(a).length > 0)) return simplify(and(...arg.args.map((a) => hoistGuards(not(a)))));
+      if (arg.kind === 'or' && arg.args.some(hasGuards)) return simplify(and(...arg.args.map((a) => hoistGuards(not(a), false))));
+      if (!hasGuards(arg) || isGuard(arg)) {
+        if (arg === expr.arg) return simplified ? expr : simplify(expr);
+        return simplify(not(arg));
+      }
       const guards = guardsOf(arg);
-      if (guards.length === 0 || isGuard(arg)) return simplify(not(arg));
       const rest = arg.kind === 'and' ? arg.args.filter((a) => !isGuard(a)) : [];
-      return simplify(or(...guards.map((g) => (g as Not).arg), ...(rest.length ? [not(and(...rest))] : [])));
-    },
+      return simplify(or(...guards.map((g) => g.arg), ...(rest.length ? [not(and(...rest))] : [])));
+    }
+  }
+}
+
+/** An `or` whose (hoisted) branches carry guards. Guards shared by every branch come out in front
+ *  of the `or`; branches that share the same guards are grouped under them (a or b) where the
+ *  first of them stood. */
+function hoistOr(args: readonly Expr[]): Expr {
+  const sets = args.map((a) => new Set(guardsOf(a).map(guardKey)));
+  const common = guardsOf(args[0]!).filter((g) => sets.every((s) => s.has(guardKey(g))));
+  if (common.length > 0 && args.length > 1) {
+    const keys = new Set(common.map(guardKey));
+    return simplify(and(...common, hoistGuards(or(...args.map((a) => withoutGuards(a, keys))), false)));
+  }
+  const groups = new Map<string, Expr[]>();
+  const order: (Expr | string)[] = [];
+  args.forEach((a, i) => {
+    const key = [...sets[i]!].sort().join('\u0000');
+    if (key === '') return void order.push(a);
+    const g = groups.get(key);
+    if (g) g.push(a);
+    else {
+      groups.set(key, [a]);
+      order.push(key);
+    }
   });
+  return simplify(
+    or(
+      ...order.map((x) => {
+        if (typeof x !== 'string') return x;
+        const members = groups.get(x)!;
+        if (members.length === 1) return members[0]!;
+        const guards = guardsOf(members[0]!);
+        const keys = new Set(guards.map(guardKey));
+        return and(...guards, or(...members.map((a) => withoutGuards(a, keys))));
+      }),
+    ),
+  );
 }
 
 /** An event category as EQL writes it after `where`'s left side. */
@@ -212,8 +286,15 @@ export const eqlTarget: Target = makeTarget({
   context(mapped, _bodies, options) {
     const q = mapped.query;
     const level = q.meta.level ? severities[q.meta.level.toLowerCase()] : undefined;
-    const indexes = [mapped.layout.index, ...mapped.branches.map((b) => b.layout.index)].filter((x) => x !== undefined).flatMap((x) => (Array.isArray(x) ? x : [x])).map(String);
-    const index = indexes.length ? [...new Set(indexes)] : DEFAULT_INDEX;
+    // The indexes named by the layout and the branches' layouts, each once, in order.
+    const indexes = new Set<string>();
+    const addIndexes = (x: unknown): void => {
+      if (Array.isArray(x)) for (const i of x) indexes.add(String(i));
+      else if (x !== undefined) indexes.add(String(x));
+    };
+    addIndexes(mapped.layout.index);
+    for (const b of mapped.branches) addIndexes(b.layout.index);
+    const index = indexes.size ? [...indexes] : DEFAULT_INDEX;
     const eql = inRule(mapped, () => unionQuery(mapped.branches, options.bare));
     // A tuned query names its exclusions in `//` comments (the EQL lexer skips them).
     const tuned = (q.exclusions ?? []).length

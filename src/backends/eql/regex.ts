@@ -499,6 +499,8 @@ function foldRanges(ranges: readonly Range[]): Range[] {
     const c = Math.max(lo, 0x61);
     const d = Math.min(hi, 0x7a);
     if (c <= d) out.push([c - 0x20, d - 0x20]);
+    // The table is built on first use (a scan of the code space): a range within ASCII never needs it.
+    if (hi < 0x80) continue;
     for (const cp of casedNonAscii()) {
       if (cp < lo) continue;
       if (cp > hi) break;

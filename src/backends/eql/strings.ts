@@ -17,9 +17,14 @@ const unsafeGlobal = new RegExp(unsafe.source, 'g');
 
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Anything that needs a look: a backslash or quote, an unsafe character, a surrogate. A value
+ *  without any (nearly all of them) is written between quotes as it is. */
+const special = /[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
+
 /** An EQL string literal whose decoded value is exactly `value`. A lone surrogate (not a Unicode
  *  character) cannot be written: Elasticsearch refuses `\u{d800}`. */
 export function eqlString(value: string, span?: Span): string {
+  if (!special.test(value)) return `"${value}"`;
   if (loneSurrogate.test(value)) throw new RulecastError('unsupported-value', `the value ${JSON.stringify(value)} holds a lone UTF-16 surrogate, which an EQL string cannot hold`, span);
   if (value.includes('\\') && !value.includes('"') && !unsafe.test(value)) return `"""${value}"""`;
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(unsafeGlobal, (c) => {
@@ -44,12 +49,22 @@ const keywords = new Set([
 
 const identifier = /^[A-Za-z_@][A-Za-z0-9_]*$/;
 
+/** Field names as written, by name: a rule names few fields, each many times. Emptied when large. */
+const writtenFields = new Map<string, string>();
+const MAX_WRITTEN_FIELDS = 4096;
+
 /** A field name: plain when every dotted segment is an EQL identifier, back-quoted otherwise
  *  (`` `cs-uri-query` ``, `` `Logon Type` ``, `` `2fa` ``), with a back-quote inside doubled. */
 export function eqlField(name: string, span?: Span): string {
-  if (name === '') throw new RulecastError('invalid-field', 'an empty field name cannot be written in EQL', span);
-  const plain = name.split('.').every((s) => identifier.test(s) && !keywords.has(s.toLowerCase()));
-  return plain ? name : `\`${name.replace(/`/g, '``')}\``;
+  let written = writtenFields.get(name);
+  if (written === undefined) {
+    if (name === '') throw new RulecastError('invalid-field', 'an empty field name cannot be written in EQL', span);
+    const plain = name.split('.').every((s) => identifier.test(s) && !keywords.has(s.toLowerCase()));
+    written = plain ? name : `\`${name.replace(/`/g, '``')}\``;
+    if (writtenFields.size >= MAX_WRITTEN_FIELDS) writtenFields.clear();
+    writtenFields.set(name, written);
+  }
+  return written;
 }
 
 /** A number literal; EQL has no literal for NaN or infinity. */
@@ -67,9 +82,13 @@ export function fitsWildcardOperator(literal: string): boolean {
   return !/[*?\u0001]/.test(literal);
 }
 
+const nonAscii = /[^\u0000-\u007f]/;
+const asciiLetter = /[A-Za-z]/;
+
 /** A letter outside ASCII whose case Elasticsearch does not fold: its term, wildcard and regexp
  *  queries are case-insensitive for ASCII letters only. */
 export function hasNonAsciiCase(text: string): boolean {
+  if (!nonAscii.test(text)) return false;
   for (const c of text) {
     if (c.codePointAt(0)! > 0x7f && (c.toLowerCase() !== c || c.toUpperCase() !== c)) return true;
   }
@@ -78,6 +97,7 @@ export function hasNonAsciiCase(text: string): boolean {
 
 /** Whether letter case can change the meaning of a comparison with this text. */
 export function hasCase(text: string): boolean {
+  if (!nonAscii.test(text)) return asciiLetter.test(text);
   for (const c of text) if (c.toLowerCase() !== c || c.toUpperCase() !== c) return true;
   return false;
 }
