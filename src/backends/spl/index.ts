@@ -27,12 +27,23 @@ export function pipeText(pipe: SplPipe): string {
 }
 
 export function searchText(plan: SplPlan): string {
-  return plan.search ? renderSearch(plan.search) : '*';
+  return renderedPlan(plan).search;
 }
 
 /** A plan as query text: the search, then one pipe per line. */
 export function planText(plan: SplPlan): string {
-  return [searchText(plan), ...plan.pipes.map(pipeText)].join('\n');
+  const { search, pipes } = renderedPlan(plan);
+  return [search, ...pipes].join('\n');
+}
+
+/** Plans are immutable and a branch's plan is rendered for its body and again for the layout:
+ *  the text is made once. */
+const renderedPlans = new WeakMap<SplPlan, { readonly search: string; readonly pipes: readonly string[] }>();
+
+function renderedPlan(plan: SplPlan): { readonly search: string; readonly pipes: readonly string[] } {
+  let text = renderedPlans.get(plan);
+  if (!text) renderedPlans.set(plan, (text = { search: plan.search ? renderSearch(plan.search) : '*', pipes: plan.pipes.map(pipeText) }));
+  return text;
 }
 
 /** The whole IR expression as SPL (what `-p none` prints). */
@@ -226,8 +237,7 @@ const spec: BackendSpec = {
       return context;
     }
     const plan = unionPlan(mapped.branches, options);
-    const search = searchText(plan);
-    const pipes = plan.pipes.map(pipeText);
+    const { search, pipes } = renderedPlan(plan);
     const query = [search, ...pipes].join('\n');
     context.search = search;
     context.pipes = pipes;
