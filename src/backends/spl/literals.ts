@@ -12,7 +12,7 @@ import { RulecastError } from '../../diagnostics/diagnostic.js';
 
 /** `"…"`: a double-quoted SPL string that decodes to `text`. */
 export function quote(text: string): string {
-  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return `"${text.replace(/[\\"]/g, '\\$&')}"`;
 }
 
 /** Control characters (a newline would split a savedsearches.conf value across lines) are kept

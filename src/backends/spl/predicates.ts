@@ -81,6 +81,20 @@ function stringPatternText(p: Pred): string | undefined {
  * not values: keywords are written `"*value*"`, which matches a field value containing it).
  */
 export function searchForm(p: Pred): string | undefined {
+  let form = searchForms.get(p);
+  if (form === undefined) {
+    form = searchFormOf(p) ?? null;
+    if (searchForms.size >= 4096) searchForms.clear();
+    searchForms.set(p, form);
+  }
+  return form ?? undefined;
+}
+
+/** Each predicate's search form (null: none), since hoisting asks before rendering writes it.
+ *  A plain map, cleared when full: predicates are immutable, and a weak map costs the collector. */
+const searchForms = new Map<Pred, string | null>();
+
+function searchFormOf(p: Pred): string | undefined {
   if (p.field === null) {
     if (p.cased) return undefined;
     const text = stringPatternText(p);
