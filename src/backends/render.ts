@@ -61,7 +61,8 @@ type Group = { readonly keyed: false; readonly preds: EqPred[] } | { readonly ke
 function listGroups(args: readonly Expr[], d: Dialect): (Expr | Group)[] {
   const out: (Expr | Group)[] = [];
   const index = new Map<string, Group>();
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
     const listKey = a.kind === 'pred' ? d.listKey?.(a) : undefined;
     if (listKey !== undefined && a.kind === 'pred') {
       const key = `keyed\u0000${listKey}`;
@@ -131,7 +132,9 @@ function renderNot(arg: Expr, d: Dialect): Rendered {
 
 function renderOr(args: readonly Expr[], d: Dialect): Rendered {
   const parts: string[] = [];
-  for (const g of d.list || d.listKey ? listGroups(args, d) : args) {
+  const groups = d.list || d.listKey ? listGroups(args, d) : args;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
     if (isGroup(g)) {
       const text = g.preds.length < 2 ? undefined : g.keyed ? d.keyedList?.(g.preds) : d.list?.(g.preds);
       if (text !== undefined) parts.push(text);

@@ -69,7 +69,10 @@ export function stringPred(field: string | null, value: Pattern, cased: boolean,
   // Lowering mostly hands over patterns in normal form already; normalising copies them.
   const p = isNormalPattern(value.parts) ? value : normalisePattern(value.parts);
   const parts = p.parts;
-  const [first, second, third] = parts;
+  // Indexed, not destructured: destructuring goes through the iterator protocol (garbage per call).
+  const first = parts[0];
+  const second = parts[1];
+  const third = parts[2];
   // In normal form a pattern without wildcards is at most one literal, and a `*` is never doubled.
   switch (parts.length) {
     case 0:
@@ -93,7 +96,8 @@ export function stringPred(field: string | null, value: Pattern, cased: boolean,
  *  wildcards as the shared STAR/ONE objects. */
 function isNormalPattern(parts: readonly PatternPart[]): boolean {
   let previous: PatternPart | undefined;
-  for (const part of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
     if (typeof part === 'string') {
       if (part === '' || typeof previous === 'string') return false;
     } else if (part === STAR) {

@@ -24,7 +24,10 @@ function hasInnerGroups(expr: Expr): boolean {
       return expr.arg.kind !== 'pred' && expr.arg.kind !== 'const';
     case 'and':
     case 'or':
-      for (const a of expr.args) if (a.kind !== 'pred' && a.kind !== 'const') return true;
+      for (let i = 0; i < expr.args.length; i++) {
+        const kind = expr.args[i]!.kind;
+        if (kind !== 'pred' && kind !== 'const') return true;
+      }
       return false;
     default:
       return false;
@@ -66,13 +69,16 @@ function combine(node: Extract<Expr, { kind: 'and' | 'or' }>): Expr {
     }
     if (e.kind === kind) {
       changed = true;
-      for (const inner of e.args) if (!push(inner)) return false;
+      for (let i = 0; i < e.args.length; i++) if (!push(e.args[i]!)) return false;
       return true;
     }
     if (!out.add(e)) changed = true;
     return true;
   };
-  for (const arg of node.args) {
+  // Indexed loops here and below: this runs for every group of every rule, and for-of allocates
+  // iterator results until the optimizer has seen the loop often enough.
+  for (let i = 0; i < node.args.length; i++) {
+    const arg = node.args[i]!;
     const s = simplify(arg);
     if (s !== arg) changed = true;
     if (!push(s)) return identity ? FALSE : TRUE;
@@ -103,7 +109,7 @@ class Siblings {
       if (bucket) bucket.push(e);
       else this.index.set(key, [e]);
     } else {
-      for (const s of this.list) if (same(s, e)) return false;
+      for (let i = 0; i < this.list.length; i++) if (same(this.list[i]!, e)) return false;
       if (this.list.length === LINEAR_SCAN_LIMIT) {
         this.index = new Map();
         for (const s of this.list) {
