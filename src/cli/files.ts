@@ -77,9 +77,15 @@ export function readTextFile(path: string, absolute: string, maxBytes = maxRuleF
 }
 
 /** Writes a file so that readers see the old content or the new one, never a part: the text goes
- *  to a temporary file in the same folder, which is then renamed over the target. */
-export function writeFileAtomic(target: string, text: string): void {
-  mkdirSync(dirname(target), { recursive: true });
+ *  to a temporary file in the same folder, which is then renamed over the target. `foldersMade`:
+ *  folders this run has created already. */
+export function writeFileAtomic(target: string, text: string, foldersMade?: Set<string>): void {
+  // A run writing thousands of files into a few hundred folders creates each folder once.
+  const folder = dirname(target);
+  if (!foldersMade?.has(folder)) {
+    mkdirSync(folder, { recursive: true });
+    foldersMade?.add(folder);
+  }
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
     writeFileSync(temp, text);

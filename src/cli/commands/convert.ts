@@ -205,12 +205,13 @@ function writeOutputs(output: string, results: readonly RunResult[], inputs: rea
   const byPath = new Map(inputs.map((i) => [i.path, i]));
   const docsPerFile = new Map<string, number>();
   for (const r of results) docsPerFile.set(r.path, Math.max(docsPerFile.get(r.path) ?? 0, r.index + 1));
+  const foldersMade = new Set<string>();
   for (const r of ok) {
     const input = byPath.get(r.path);
     const rel = input ? relative(input.base, input.absolute) : basename(r.path);
     const stem = basename(rel, extname(rel));
     const suffix = (docsPerFile.get(r.path) ?? 1) > 1 ? `.${r.index}` : '';
     const ext = getTarget(r.target)!.extension;
-    writeFileAtomic(join(output, dirname(rel), `${stem}${suffix}${ext}`), `${r.query!.replace(/\n+$/, '')}\n`);
+    writeFileAtomic(join(output, dirname(rel), `${stem}${suffix}${ext}`), `${r.query!.replace(/\n+$/, '')}\n`, foldersMade);
   }
 }
