@@ -56,20 +56,24 @@ export function attackFromTags(tags: readonly string[]): Attack {
   return attack;
 }
 
+/** Tactics by the names a tag can give them: slug (`defense-evasion`) or id (`ta0005`). */
+const tacticsByName = new Map(tactics.flatMap((t) => [[t.slug, t] as const, [t.id.toLowerCase(), t] as const]));
+
+const techniqueTag = /^t(\d{4})(?:\.(\d{3}))?$/;
+
 function readAttack(tags: readonly string[]): Attack {
   const found: Tactic[] = [];
   const techniques: Technique[] = [];
   for (const tag of tags) {
-    const m = /^attack\.(.+)$/i.exec(tag);
-    if (!m) continue;
-    const name = m[1]!.toLowerCase().replace(/_/g, '-');
-    const t = /^t(\d{4})(?:\.(\d{3}))?$/.exec(name);
+    if (tag.length <= 7 || tag.slice(0, 7).toLowerCase() !== 'attack.') continue;
+    const name = tag.slice(7).toLowerCase().replace(/_/g, '-');
+    const t = techniqueTag.exec(name);
     if (t) {
       const id = `T${t[1]}${t[2] ? `.${t[2]}` : ''}`;
       if (!techniques.some((x) => x.id === id)) techniques.push({ id, technique: `T${t[1]}`, subtechnique: t[2] ? id : undefined });
       continue;
     }
-    const tactic = tactics.find((x) => x.slug === name || x.id.toLowerCase() === name);
+    const tactic = tacticsByName.get(name);
     if (tactic && !found.includes(tactic)) found.push(tactic);
   }
   return Object.freeze({ tactics: Object.freeze(found), techniques: Object.freeze(techniques) });
