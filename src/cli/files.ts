@@ -1,5 +1,5 @@
 // Finding and reading rule files, and writing outputs atomically.
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
 import fg from 'fast-glob';
 import { RulecastError } from '../diagnostics/diagnostic.js';
@@ -59,11 +59,18 @@ export const maxRuleFileBytes = 10 * 1024 * 1024;
 /** Reads a text file as UTF-8. Binary content (NUL bytes, invalid UTF-8) and oversized files are
  *  RulecastErrors, reported for that file only. */
 export function readTextFile(path: string, absolute: string, maxBytes = maxRuleFileBytes): SourceFile {
-  const size = statSync(absolute).size;
-  if (size > maxBytes) {
-    throw new RulecastError('file-too-large', `${path} is ${(size / 1048576).toFixed(1)} MB; rulecast reads rule files up to ${maxBytes / 1048576} MB`, span(new SourceFile(path, ''), 0));
+  // One open file for the size check and the read (a separate stat by path costs a lookup per file).
+  const fd = openSync(absolute, 'r');
+  let bytes: Buffer;
+  try {
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) {
+      throw new RulecastError('file-too-large', `${path} is ${(size / 1048576).toFixed(1)} MB; rulecast reads rule files up to ${maxBytes / 1048576} MB`, span(new SourceFile(path, ''), 0));
+    }
+    bytes = readFileSync(fd);
+  } finally {
+    closeSync(fd);
   }
-  const bytes = readFileSync(absolute);
   const empty = new SourceFile(path, '');
   if (bytes.includes(0)) throw new RulecastError('not-text', `${path} is not a text file (it contains NUL bytes)`, span(empty, 0));
   let text: string;
