@@ -48,15 +48,12 @@ export function withField(p: Pred, field: string | null): Pred {
   return p.field === field ? p : makePred(p, field);
 }
 
-// Built property by property rather than spread and pruned: `delete` would turn every predicate
-// into a slow dictionary-mode object, and this runs for every predicate made.
+// Every predicate has the same properties in the same order (absent ones undefined), so V8 gives
+// them all one hidden class: the code that reads predicates (every pass and backend) then sees one
+// shape instead of a handful, which keeps its property accesses fast. No spread, no `delete`.
 function makePred(init: PredInit | Pred, field: string | null): Pred {
-  const node: Record<string, unknown> = { kind: 'pred', op: init.op, field };
-  if ('value' in init) node.value = init.value;
-  node.cased = init.cased ?? false;
-  if (init.span !== undefined) node.span = init.span;
-  if ('timePart' in init && init.timePart !== undefined) node.timePart = init.timePart;
-  return Object.freeze(node) as unknown as Pred;
+  const { value, timePart } = init as { value?: unknown; timePart?: unknown };
+  return Object.freeze({ kind: 'pred', op: init.op, field, value, cased: init.cased ?? false, span: init.span, timePart }) as unknown as Pred;
 }
 
 /**

@@ -48,7 +48,7 @@ function fieldOf(p: Pred): string {
 }
 
 function describeValue(p: Pred): string {
-  if (!('value' in p)) return p.op;
+  if (p.op === 'exists' || p.op === 'null') return p.op;
   const v = p.value;
   if (typeof v === 'object' && v !== null && 'parts' in v) return v.parts.map((x) => (typeof x === 'string' ? x : x.wildcard)).join('');
   if (typeof v === 'object' && v !== null && 'pattern' in v) return v.pattern;

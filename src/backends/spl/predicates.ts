@@ -266,7 +266,7 @@ function describeValue(p: Pred): string {
     case 're':
       return `regex '${p.value.pattern}'`;
     default:
-      return 'value' in p ? `'${String(p.value)}'` : `(${p.op})`;
+      return p.op === 'exists' || p.op === 'null' ? `(${p.op})` : `'${String(p.value)}'`;
   }
 }
 
