@@ -4,7 +4,8 @@
 // whatever an unknown turns out to be), so a null only changes the outcome where a predicate sits
 // under an odd number of negations. There each nullable predicate P becomes `guard and P`, where
 // the guard is two-valued and false exactly when P would be null: the negation then sees false.
-import { and, not, or } from '../ir/build.js';
+import { and, not } from '../ir/build.js';
+import { mapArgs } from '../ir/passes.js';
 import type { Expr, Pred } from '../ir/types.js';
 
 /** `guard(p)` returns the two-valued condition under which p is not null (e.g. the field is
@@ -25,20 +26,8 @@ export function guardNegatedNullables(expr: Expr, guard: (p: Pred) => Expr | und
         return arg === e.arg ? e : not(arg);
       }
       case 'and':
-      case 'or': {
-        let args: Expr[] | undefined; // allocated at the first changed argument
-        for (let i = 0; i < e.args.length; i++) {
-          const a = e.args[i]!;
-          const w = walk(a, negated);
-          if (args === undefined) {
-            if (w === a) continue;
-            args = e.args.slice(0, i);
-          }
-          args.push(w);
-        }
-        if (args === undefined) return e;
-        return e.kind === 'and' ? and(...args) : or(...args);
-      }
+      case 'or':
+        return mapArgs(e, (a) => walk(a, negated));
     }
   };
   return walk(expr, false);

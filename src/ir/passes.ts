@@ -1,7 +1,7 @@
 // IR → IR passes that keep meaning exactly.
 import { and, FALSE, not, or, TRUE } from './build.js';
 import { samePred } from './dump.js';
-import type { Expr, Pred } from './types.js';
+import type { And, Expr, Or, Pred } from './types.js';
 
 /**
  * Flattens nested and/or, folds constants, removes double negation and duplicate siblings, and
@@ -174,22 +174,24 @@ export function mapPredicates(expr: Expr, fn: (p: Pred) => Expr): Expr {
       return arg === expr.arg ? expr : not(arg);
     }
     case 'and':
-      return rebuild(expr.args, fn, and) ?? expr;
     case 'or':
-      return rebuild(expr.args, fn, or) ?? expr;
+      return mapArgs(expr, (a) => mapPredicates(a, fn));
   }
 }
 
-function rebuild(
-  args: readonly Expr[],
-  fn: (p: Pred) => Expr,
-  make: (...args: Expr[]) => Expr,
-): Expr | undefined {
-  let changed = false;
-  const next = args.map((a) => {
-    const b = mapPredicates(a, fn);
-    if (b !== a) changed = true;
-    return b;
-  });
-  return changed ? make(...next) : undefined;
+/** An and/or with `fn` applied to each operand: the node itself when every operand comes back
+ *  unchanged (no copy is made until one differs; most subtrees of a rewrite are untouched). */
+export function mapArgs(node: And | Or, fn: (e: Expr) => Expr): Expr {
+  let args: Expr[] | undefined;
+  for (let i = 0; i < node.args.length; i++) {
+    const a = node.args[i]!;
+    const r = fn(a);
+    if (args === undefined) {
+      if (r === a) continue;
+      args = node.args.slice(0, i);
+    }
+    args.push(r);
+  }
+  if (args === undefined) return node;
+  return node.kind === 'and' ? and(...args) : or(...args);
 }

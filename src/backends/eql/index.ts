@@ -2,7 +2,7 @@
 // head (event category), and the values the output templates (templates/eql/*.hbs) lay out.
 import { isRulecastError, RulecastError } from '../../diagnostics/diagnostic.js';
 import { and, not, or, pred, TRUE } from '../../ir/build.js';
-import { simplify } from '../../ir/passes.js';
+import { mapPredicates, simplify } from '../../ir/passes.js';
 import type { Expr, Not, Pred } from '../../ir/types.js';
 import { attackFromTags } from '../../output/attack.js';
 import type { Branch, MappedQuery } from '../../pipelines/types.js';
@@ -36,31 +36,9 @@ export function prepareExpr(expr: Expr): Expr {
 /** `contains ''` (a value `*`) is any value at all: written as a presence test, which needs no
  *  guard. Unchanged subtrees (nearly all) are returned as they are. */
 function presenceForEmptyPatterns(e: Expr): Expr {
-  switch (e.kind) {
-    case 'const':
-      return e;
-    case 'pred':
-      return (e.op === 'contains' || e.op === 'startswith' || e.op === 'endswith') && e.value === '' && e.field !== null ? not(pred({ op: 'null', field: e.field, span: e.span })) : e;
-    case 'not': {
-      const arg = presenceForEmptyPatterns(e.arg);
-      return arg === e.arg ? e : not(arg);
-    }
-    case 'and':
-    case 'or': {
-      let args: Expr[] | undefined; // allocated at the first changed argument
-      for (let i = 0; i < e.args.length; i++) {
-        const a = e.args[i]!;
-        const r = presenceForEmptyPatterns(a);
-        if (args === undefined) {
-          if (r === a) continue;
-          args = e.args.slice(0, i);
-        }
-        args.push(r);
-      }
-      if (args === undefined) return e;
-      return e.kind === 'and' ? and(...args) : or(...args);
-    }
-  }
+  return mapPredicates(e, (p) =>
+    (p.op === 'contains' || p.op === 'startswith' || p.op === 'endswith') && p.value === '' && p.field !== null ? not(pred({ op: 'null', field: p.field, span: p.span })) : p,
+  );
 }
 
 function isGuard(e: Expr): e is Not {
