@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { isRulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
-import { compileSigma, convertCompiled, type ConversionResult } from '../index.js';
+import { compileSigma, convertDocuments, type CompiledDocument, type ConversionResult } from '../index.js';
 import { convertKqlDocument } from '../import/convert.js';
 import { kqlDocumentFormat } from '../import/document.js';
 import { loadPipeline } from '../pipelines/load.js';
@@ -94,24 +94,51 @@ export class Converter {
   }
 
   convertFile(file: InputFile): FileOutcome {
+    return this.convertBatch([file])[0]!;
+  }
+
+  /** Converts files stage by stage: every file is read, parsed and lowered, then every rule is
+   *  rendered target by target (convertDocuments). Same results, in the same order, as converting
+   *  the files one by one; the caller keeps batches to a few hundred files. */
+  convertBatch(files: readonly InputFile[]): FileOutcome[] {
+    const prepared = files.map((file) => this.prepare(file));
+    const ready = prepared.flatMap((p) => (p.kind === 'rules' ? p.docs.filter((d) => !('error' in d)).map((d) => d.doc) : []));
+    const converted = convertDocuments(ready, this.settings.targets, (target) => this.options.get(target));
+    // Results in the order of a file-by-file run: file, document, then target.
+    let next = 0;
+    return prepared.map((p): FileOutcome => {
+      if (p.kind === 'done') return p.outcome;
+      const results: RunResult[] = [];
+      for (const doc of p.docs) {
+        if ('error' in doc) results.push(...this.failed(p.path, doc.doc.index, doc.doc.title, doc.doc.id, doc.error, 'invalid'));
+        else for (const r of converted[next++]!) results.push(this.result(r));
+      }
+      return { results, exclusionsFile: false };
+    });
+  }
+
+  /** Reading, parsing, lowering and tuning of one file: its rules, ready for the targets, or its
+   *  outcome already (unreadable, an exclusions file, an imported KQL query). */
+  private prepare(file: InputFile): PreparedFile {
     let text: string;
     try {
       text = readTextFile(file.path, file.absolute).text;
     } catch (err) {
       if (!isRulecastError(err)) throw err;
-      return { results: this.failed(file.path, 0, null, null, err.diagnostic, 'invalid'), exclusionsFile: false };
+      return { kind: 'done', outcome: { results: this.failed(file.path, 0, null, null, err.diagnostic, 'invalid'), exclusionsFile: false } };
     }
-    if (isExclusionsFile(text)) return { results: [], exclusionsFile: true };
+    if (isExclusionsFile(text)) return { kind: 'done', outcome: { results: [], exclusionsFile: true } };
     const kqlFormat = kqlDocumentFormat(file.path, text);
     if (kqlFormat !== undefined) {
       // Imported KQL queries: exclusions (in Sigma's field names) are not composed with them.
       if (this.optionExclusions.length > 0) {
         const error: Diagnostic = { severity: 'error', code: 'kql-exclusions', message: `${file.path}: --exclusions applies to Sigma rules; imported KQL queries are converted without exclusions only` };
-        return { results: this.failed(file.path, 0, null, null, error, 'unsupported'), exclusionsFile: false };
+        return { kind: 'done', outcome: { results: this.failed(file.path, 0, null, null, error, 'unsupported'), exclusionsFile: false } };
       }
-      return { results: convertKqlDocument(text, file.path, this.settings.targets, { options: this.options }, kqlFormat).map((r) => this.result(r)), exclusionsFile: false };
+      const results = convertKqlDocument(text, file.path, this.settings.targets, { options: this.options }, kqlFormat).map((r) => this.result(r));
+      return { kind: 'done', outcome: { results, exclusionsFile: false } };
     }
-    const results: RunResult[] = [];
+    const docs: PreparedDocument[] = [];
     for (const compiled of compileSigma(text, file.path, { placeholders: this.settings.placeholders })) {
       let doc = compiled;
       let error: Diagnostic | undefined;
@@ -122,9 +149,12 @@ export class Converter {
         if (!isRulecastError(err)) throw err;
         error = err.diagnostic;
       }
-      if (error) results.push(...this.failed(file.path, doc.index, doc.title, doc.id, error, 'invalid'));
-      else for (const target of this.settings.targets) results.push(this.result(convertCompiled(doc, target, this.options.get(target))));
+      docs.push(error ? { doc, error } : { doc });
     }
-    return { results, exclusionsFile: false };
+    return { kind: 'rules', path: file.path, docs };
   }
 }
+
+type PreparedDocument = { readonly doc: CompiledDocument; readonly error: Diagnostic } | { readonly doc: CompiledDocument };
+
+type PreparedFile = { readonly kind: 'done'; readonly outcome: FileOutcome } | { readonly kind: 'rules'; readonly path: string; readonly docs: readonly PreparedDocument[] };

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Converter, type FileOutcome, type Preloaded, type RunSettings } from './convert-run.js';
 import type { InputFile } from './files.js';
+import { conversionBatchSize } from '../index.js';
 
 /** The worker threads for a run: as asked (at most one per core and per file), none by default. */
 export function workerCount(files: number, requested?: number): number {
@@ -23,11 +24,12 @@ export async function convertFiles(
   const workers = workerCount(files.length, options.workers);
   if (workers <= 1) {
     const converter = new Converter(settings, options.preloaded);
-    return files.map((file, i) => {
-      const outcome = converter.convertFile(file);
-      options.onProgress?.(i + 1);
-      return outcome;
-    });
+    const outcomes: FileOutcome[] = [];
+    for (let i = 0; i < files.length; i += conversionBatchSize) {
+      outcomes.push(...converter.convertBatch(files.slice(i, i + conversionBatchSize)));
+      options.onProgress?.(outcomes.length);
+    }
+    return outcomes;
   }
   // Deal the files round-robin, so each worker gets a similar mix of large and small rules.
   const shares: { at: number; file: InputFile }[][] = Array.from({ length: workers }, () => []);
