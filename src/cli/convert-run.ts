@@ -26,14 +26,8 @@ export interface RunSettings {
   readonly color: boolean;
 }
 
-export interface RunResult {
-  readonly path: string;
-  readonly index: number;
-  readonly title: string | null;
-  readonly id: string | null;
-  readonly target: string;
-  readonly query: string | null;
-  readonly status: ConversionResult['status'];
+/** A ConversionResult with its diagnostics in JSON form (and the error formatted for people). */
+export interface RunResult extends Omit<ConversionResult, 'error' | 'warnings'> {
   readonly error: (JsonDiagnostic & { readonly formatted: string }) | null;
   readonly warnings: readonly JsonDiagnostic[];
 }

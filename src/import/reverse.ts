@@ -19,7 +19,7 @@ import { RulecastError, warning, type Diagnostic } from '../diagnostics/diagnost
 import { mapPredicates, simplify } from '../ir/passes.js';
 import { satisfiable } from '../analysis/satisfiable.js';
 import { irKey } from '../ir/dump.js';
-import { and, pred } from '../ir/build.js';
+import { and, pred, withField } from '../ir/build.js';
 import type { QueryLogsource, RuleQuery } from '../ir/query.js';
 import type { Expr, Pred } from '../ir/types.js';
 import { applyPipelines, describeLogsource } from '../pipelines/apply.js';
@@ -244,7 +244,7 @@ function tryMap(kql: KqlQuery, base: Base, pipeline: Pipeline, tables: readonly 
     mapPredicates(kql.expr, (p) => {
       const field = p.field === null ? null : names.get(p.field)!;
       if (p.op === 'fieldref') return pred({ ...p, field, value: { ...p.value, field: names.get(p.value.field)! } } as Parameters<typeof pred>[0]);
-      return pred({ ...p, field } as Parameters<typeof pred>[0]);
+      return withField(p, field);
     }),
   );
   const fields: string[] = [];

@@ -2,7 +2,7 @@
 // differently (src/pipelines/ecs-windows.yml). Each one is exact under the documented ingest
 // behaviour, or refuses with a located error.
 import { RulecastError } from '../../diagnostics/diagnostic.js';
-import { and, or, pred } from '../../ir/build.js';
+import { and, or, pred, withField } from '../../ir/build.js';
 import type { Expr, Pred } from '../../ir/types.js';
 import { cannot, isPresenceOnly, registerTransform } from '../../pipelines/transforms.js';
 
@@ -38,7 +38,7 @@ registerTransform('hashes', (args, span) => {
   return (p, context) => {
     if (p.op === 'null' || p.op === 'exists') {
       // Present when any of the algorithm fields is.
-      const preds = [...fields.values()].map((f) => pred({ ...p, field: f }));
+      const preds = [...fields.values()].map((f) => withField(p, f));
       return p.op === 'null' ? and(...preds) : or(...preds);
     }
     if ((p.op === 'contains' || p.op === 'eq') && typeof p.value === 'string') {
@@ -66,7 +66,7 @@ registerTransform('domain-user', (args, span) => {
   if (typeof domain !== 'string') throw new RulecastError('invalid-pipeline', "the 'domain-user' transform needs 'domain: <field>'", span);
   return (p, context) => {
     const name = p.field!;
-    if (isPresenceOnly(p)) return p.op === 'null' ? and(p, pred({ ...p, field: domain })) : or(p, pred({ ...p, field: domain }));
+    if (isPresenceOnly(p)) return p.op === 'null' ? and(p, withField(p, domain)) : or(p, withField(p, domain));
     const str = (field: string, op: 'eq' | 'contains' | 'startswith' | 'endswith', value: string): Expr =>
       op !== 'eq' && value === '' ? pred({ op: 'exists', field }) : pred({ op, field, value, cased: p.cased, span: p.span } as Pred);
     if (p.op !== 'eq' && p.op !== 'contains' && p.op !== 'startswith' && p.op !== 'endswith') {

@@ -3,10 +3,10 @@
 // `| where` (hoist.ts), pipelines as data (src/pipelines/splunk-*.yml) and Handlebars layouts
 // (templates/spl/*.hbs: default, savedsearches, data-model).
 import { RulecastError } from '../../diagnostics/diagnostic.js';
-import { and, or, pred } from '../../ir/build.js';
+import { and, or, pred, withField } from '../../ir/build.js';
 import { irKey } from '../../ir/dump.js';
 import { mapPredicates, predicates } from '../../ir/passes.js';
-import type { Expr, Pred } from '../../ir/types.js';
+import type { Expr } from '../../ir/types.js';
 import type { Branch, MappedQuery } from '../../pipelines/types.js';
 import { commentSafe } from '../../output/templates.js';
 import { makeTarget, type BackendSpec, type RenderOptions } from '../target.js';
@@ -105,7 +105,7 @@ function dataModelBranch(branch: Branch, options: RenderOptions): DataModelBranc
       ]);
     }
     if (p.op === 'fieldref') return pred({ ...p, field: prefixed(p.field), value: { ...p.value, field: prefixed(p.value.field) } });
-    return pred({ ...p, field: prefixed(p.field) } as Pred);
+    return withField(p, prefixed(p.field));
   });
   const plan = hoistPipes(expr);
   const by = new Set<string>();
