@@ -36,11 +36,11 @@
 // event text: "5", " 5", "5.0", "0x5" all equal 5) is exact against other numbers and against a
 // string equality; with contains/startswith/endswith on the same field its usual spellings are
 // tried, else `unknown`. A positive boolean is "true"/"false" in any case. Case-insensitive literals are decided on the
-// lowercased value; case-sensitive ones on the value itself. When both kinds meet on one field,
+// folded value (ir/case.ts); case-sensitive ones on the value itself. When both kinds meet on one field,
 // a case-sensitive equality still fixes the value exactly; otherwise two exact sub-problems (the
 // case-sensitive literals alone, the rest alone) can prove unsatisfiability and candidate values
-// satisfiability, else `unknown` (case mapping is not one-to-one: the Kelvin sign K lowercases
-// to k, so enumerating the ASCII spellings of a value would not be exact).
+// satisfiability, else `unknown` (case folding is not one-to-one: Θ and ϴ both fold to θ, so
+// enumerating a few spellings of a value would not be exact).
 //
 // Other predicates (regex, wildcard, cidr, comparisons, fieldref, keywords, has, time parts) are
 // outside the fragment. They never make an answer wrong: a conjunct whose analysable literals are
@@ -48,6 +48,7 @@
 // present with a non-null value), and a conjunct for which a candidate witness passes the
 // evaluator is satisfiable (for keywords, a witness may get one more field, `keywords`, holding
 // the keyword values). Everything else is `unknown`, with the predicate named.
+import { foldCase } from '../ir/case.js';
 import { evaluate, type Event } from '../ir/evaluate.js';
 import type { Expr, Pred } from '../ir/types.js';
 import { describeLiteral, outsideFragment, type Literal } from './describe.js';
@@ -353,7 +354,8 @@ function solveInside(field: string, lits: readonly Literal[], needsValue: Litera
 // A present text value
 
 type Fold = (s: string) => string;
-const lower: Fold = (s) => s.toLowerCase();
+// Case-insensitive literals are compared as the evaluator compares them (see ir/case.ts).
+const lower: Fold = foldCase;
 const same: Fold = (s) => s;
 
 const sigmaCandidates = ['_', '~', '#', '|', '!', '%', ';', '@', '§', '¤', '¦'];

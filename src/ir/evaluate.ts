@@ -10,6 +10,7 @@
 // - numbers compare numerically; a number also equals its textual form in the event.
 import { RE2JS } from 're2js';
 import { RulecastError } from '../diagnostics/diagnostic.js';
+import { foldCase } from './case.js';
 import { inCidr, parseCidr, type Cidr } from './ip.js';
 import { visit, visitPred, type Expr, type Pattern, type Pred, type TimePart } from './types.js';
 
@@ -90,7 +91,7 @@ function evaluatePred(p: Pred, event: Event): boolean {
     if (p.field === null) throw new RulecastError('evaluate-keyword', 'fieldref needs a field', p.span);
     const left = fieldValues(event, p.field).values.map(asText).filter((v): v is string => v !== undefined);
     const right = fieldValues(event, p.value.field).values.map(asText).filter((v): v is string => v !== undefined);
-    const fold = (s: string) => (p.cased ? s : s.toLowerCase());
+    const fold = (s: string) => (p.cased ? s : foldCase(s));
     const match = p.value.match;
     return left.some((l) =>
       right.some((r) => {
@@ -121,12 +122,12 @@ function textTest(cased: boolean, test: (text: string) => boolean): ValueTest {
   return (value) => {
     const t = asText(value);
     if (t === undefined) return false;
-    return test(cased ? t : t.toLowerCase());
+    return test(cased ? t : foldCase(t));
   };
 }
 
 function buildMatcher(p: Pred): ValueTest {
-  const fold = (s: string) => (p.cased ? s : s.toLowerCase());
+  const fold = (s: string) => (p.cased ? s : foldCase(s));
   return visitPred<ValueTest>(p, {
     eq: (q) => {
       if (q.timePart) {
@@ -139,7 +140,7 @@ function buildMatcher(p: Pred): ValueTest {
       }
       if (typeof q.value === 'boolean') {
         const b = String(q.value);
-        return (value) => (typeof value === 'boolean' ? String(value) === b : typeof value === 'string' && value.toLowerCase() === b);
+        return (value) => (typeof value === 'boolean' ? String(value) === b : typeof value === 'string' && foldCase(value) === b);
       }
       const expected = fold(q.value);
       return textTest(q.cased, (t) => t === expected);
@@ -202,32 +203,19 @@ const alnum = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9
 /** KQL `has`: the needle occurs where it starts and ends on term boundaries. Microsoft's documentation
  *  ("What is a term?", datatypes-string-operators): a string value is broken into maximal runs of
  *  ASCII letters and digits, each a term; `has` matches whole terms. A boundary is therefore decided
- *  on the stored characters: a non-ASCII character is never part of a term, even one whose lower case
- *  is an ASCII letter (the Kelvin sign K lowers to k). Case-insensitive `has` compares character by
- *  character, each folded to lower case, so a match never spans a different number of characters. */
+ *  on the stored characters: a non-ASCII character is never part of a term. Case-insensitive `has`
+ *  compares the folded texts (foldCase keeps every character at its place). */
 function hasTerm(text: string, needle: string, cased: boolean): boolean {
   if (needle === '') return true;
   const n = needle.length;
-  const fold = (c: string): string => {
-    const l = c.toLowerCase();
-    return l.length === 1 ? l : c;
-  };
-  const needleFolded = cased ? needle : [...needle].map((c) => (c.length === 1 ? fold(c) : c)).join('');
+  const folded = cased ? text : foldCase(text);
+  const needleFolded = cased ? needle : foldCase(needle);
   const startBoundary = alnum(needle[0]);
   const endBoundary = alnum(needle[n - 1]);
   for (let i = 0; i + n <= text.length; i++) {
     if (startBoundary && alnum(text[i - 1])) continue;
     if (endBoundary && alnum(text[i + n])) continue;
-    let ok = true;
-    for (let k = 0; k < n; k++) {
-      const a = text[i + k]!;
-      const b = needleFolded[k]!;
-      if (a !== b && (cased || fold(a) !== b)) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) return true;
+    if (folded.startsWith(needleFolded, i)) return true;
   }
   return false;
 }
@@ -237,7 +225,7 @@ function hasTerm(text: string, needle: string, cased: boolean): boolean {
 function compileWildcard(p: Pattern, cased: boolean): (text: string) => boolean {
   type Tok = { kind: 'lit'; text: string } | { kind: 'one' } | { kind: 'star' };
   const toks: Tok[] = p.parts.map((part) =>
-    typeof part === 'string' ? { kind: 'lit', text: cased ? part : part.toLowerCase() } : part.wildcard === '*' ? { kind: 'star' } : { kind: 'one' },
+    typeof part === 'string' ? { kind: 'lit', text: cased ? part : foldCase(part) } : part.wildcard === '*' ? { kind: 'star' } : { kind: 'one' },
   );
   return (text: string) => globMatch(toks, text);
 

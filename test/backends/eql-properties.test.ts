@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
 import { evaluate } from '../../src/index.js';
-import { pred } from '../../src/ir/build.js';
+import { pred, stringPred } from '../../src/ir/build.js';
 import { pattern as makePattern } from '../../src/ir/pattern.js';
 import { ONE, STAR, type PatternPart, type Pred } from '../../src/ir/types.js';
 import { renderEqlExpression } from '../../src/backends/eql/index.js';
@@ -23,6 +23,11 @@ const text = fc.oneof(
 const field = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }), fc.string({ unit: fc.constantFrom('a', '.', '-', ' ', '`', '1', '_', '@', 'é'), minLength: 1, maxLength: 10 }));
 
 const runs = { numRuns: 400 };
+
+/** The canonical predicate of a pattern (eq, contains, startswith, endswith or wildcard). */
+function stringPredOf(parts: PatternPart[], cased: boolean): Pred {
+  return stringPred('f', makePattern(parts), cased);
+}
 
 function firstMatch(e: EqlExpr): EqlExpr {
   return e.type === 'group' ? firstMatch(e.expr) : e;
@@ -82,6 +87,24 @@ describe('EQL escaping properties', () => {
       }),
       runs,
     );
+  });
+
+  it('letters JavaScript lowers unusually (İ, the Kelvin sign, final sigma, ϴ, ẞ) select what the evaluator selects', () => {
+    // Random texts rarely hold these; each is checked as pattern and as value, with every operator.
+    const letters = ['\u0130', 'i\u0307', 'i', 'I', '\u212a', 'k', 'K', 'σ', 'ς', 'Σ', 'ΑΣ', 'θ', 'ϴ', 'ß', 'ẞ', 'é', 'É'];
+    const values = [...letters, ...letters.map((l) => `x${l}`), ...letters.map((l) => `${l}x`), 'ας', 'ασ', ''];
+    for (const letter of letters) {
+      for (const parts of [[letter], [STAR, letter, STAR], [letter, STAR], [STAR, letter], [ONE, letter], [letter, ONE]]) {
+        for (const cased of [false, true]) {
+          const p = stringPredOf(parts, cased);
+          const q = parseEql(`any where ${renderEqlExpression(p)}`);
+          for (const v of values) {
+            const event = { f: v };
+            assert.equal(evaluateEql(q, event, { logic: 'kleene' }), evaluate(p, event), `${JSON.stringify(v)} against ${renderEqlExpression(p)}`);
+          }
+        }
+      }
+    }
   });
 
   it('a literal in a Lucene regular expression matches exactly that text', () => {

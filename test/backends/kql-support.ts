@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { RE2JS } from 're2js';
+import { foldCase } from '../../src/ir/case.js';
 import { parseIPv4, parseIPv6 } from '../../src/ir/ip.js';
 import { timestampPart } from '../../src/ir/evaluate.js';
 import { sharedRoot } from '../support/paths.js';
@@ -128,12 +129,13 @@ export function whereCondition(syntax: SyntaxNode): SyntaxNode {
 // strings are never null (a missing string column reads as ""), other types are null when missing;
 // comparisons `<` `>` with null are null, `==`/`!=` with one null operand are false/true; and/or
 // are three-valued (Kleene), not(null) is null, and `where` keeps a row only when the condition is
-// true. Case-insensitive operators fold with toLowerCase (as the IR evaluator does).
+// true. Case-insensitive operators fold each character to its lower case (src/ir/case.ts, as the IR
+// evaluator does).
 
 export type KValue = string | number | boolean | null;
 export type Row = Readonly<Record<string, KValue>>;
 
-const lower = (s: string) => s.toLowerCase();
+const lower = foldCase;
 const isNull = (v: KValue) => v === null;
 
 function str(v: KValue): string {

@@ -119,6 +119,16 @@ describe('spl backend: literals (property)', () => {
     );
   });
 
+  it('letters JavaScript lowers unusually (İ, the Kelvin sign, final sigma, ϴ, ẞ) agree with the IR evaluator', () => {
+    const letters = ['\u0130', 'i\u0307', 'i', 'I', '\u212a', 'k', 'K', 'σ', 'ς', 'Σ', 'ΑΣ', 'θ', 'ϴ', 'ß', 'ẞ', 'é', 'É'];
+    const values = [...letters, ...letters.map((l) => `x${l}`), ...letters.map((l) => `${l}x`), 'ας', 'ασ'];
+    for (const letter of letters) {
+      for (const parts of [[letter], [STAR, letter, STAR], [letter, STAR], [STAR, letter], [ONE, letter], [letter, ONE]]) {
+        for (const cased of [false, true]) agree(stringPred('F', pattern(parts), cased), values);
+      }
+    }
+  });
+
   it('wildcard patterns (* and ? anywhere, literal * and ?) agree with the IR evaluator', () => {
     const part = fc.oneof(tricky, fc.constant(STAR), fc.constant(ONE));
     fc.assert(

@@ -59,7 +59,7 @@ describe('KQL import: operators mean what Kusto means', () => {
     assert.deepEqual(selects('F has_cs "america"', events), []);
     assert.deepEqual(selects('F has "Net.WebClient"', events), [2]);
     assert.deepEqual(selects('F !has "america"', events), [0, 2, 3, 4]);
-    // The Kelvin sign is not an ASCII letter: it ends a term even though it lowers to k.
+    // The Kelvin sign is not an ASCII letter: it ends a term (and folds to itself, not to k).
     assert.deepEqual(selects('F has "ab"', events), [4]);
     assert.deepEqual(selects('F has_any ("america", "downloadfile")', events), [1, 2]);
     assert.deepEqual(selects('F has_all ("north", "america")', events), [1]);

@@ -27,12 +27,17 @@
 // multi-value field; null or undefined means the field is absent (Splunk has no null field value:
 // a field without a value does not exist in the event).
 //
+// Case. CHOICE: Splunk's documentation does not say how search terms and lower() treat letters
+// outside ASCII; the oracle folds each character to its lower case one for one, as rulecast's
+// evaluator does (src/ir/case.ts), so İ and the Kelvin sign only match themselves.
+//
 // `_raw`: the event's own `_raw` string when it has one; otherwise CHOICE: the event's fields
 // written as `name=value` pairs separated by one space, in the event's order, one pair per value
 // of a multi-value field (`CommandLine=whoami /all User=bob`). Keyword terms search it ([primer])
 // and `| where`/`| regex` can read it as the field `_raw`.
 import { RulecastError } from '../../src/diagnostics/diagnostic.js';
 import { SourceFile, span } from '../../src/diagnostics/source.js';
+import { foldCase } from '../../src/ir/case.js';
 import { inCidr, parseCidr } from '../../src/ir/ip.js';
 import { parseSplSearch, type EvalNode, type SearchNode, type SearchValue, type SplCommand, type SplQuery } from '../../src/verify/spl.js';
 
@@ -270,7 +275,7 @@ function valueMatches(text: string, value: SearchValue): boolean {
     }
     const n = asNumber(pattern);
     if (n !== undefined && asNumber(text) === n) return true;
-    return cased ? text === pattern : text.toLowerCase() === pattern.toLowerCase();
+    return cased ? text === pattern : foldCase(text) === foldCase(pattern);
   }
   return globMatch(pattern, text, cased);
 }
@@ -310,8 +315,8 @@ function keywordMatches(value: SearchValue, row: Row): boolean {
 
 function occursAsTerm(text: string, term: string, cased: boolean, boundary: (c: string | undefined) => boolean): boolean {
   if (term === '') return false;
-  const hay = cased ? text : text.toLowerCase();
-  const needle = cased ? term : term.toLowerCase();
+  const hay = cased ? text : foldCase(text);
+  const needle = cased ? term : foldCase(term);
   const openStart = boundary(needle[0]);
   const openEnd = boundary(needle[needle.length - 1]);
   for (let i = hay.indexOf(needle); i !== -1; i = hay.indexOf(needle, i + 1)) {
@@ -324,8 +329,8 @@ function occursAsTerm(text: string, term: string, cased: boolean, boundary: (c: 
 /** Whole-value match of a pattern whose only wildcard is `*`. Greedy, backtracking to the last
  *  star only: O(n·m), never exponential. */
 function globMatch(pattern: string, text: string, cased: boolean): boolean {
-  const p = cased ? pattern : pattern.toLowerCase();
-  const s = cased ? text : text.toLowerCase();
+  const p = cased ? pattern : foldCase(pattern);
+  const s = cased ? text : foldCase(text);
   let pi = 0;
   let si = 0;
   let starPi = -1;
@@ -627,7 +632,7 @@ function callFunction(node: Extract<EvalNode, { type: 'call' }>, row: Row, ctx: 
       arity(node, ctx, 1);
       const v = arg(0);
       if (v === null) return null;
-      const f = (s: Scalar) => (node.name === 'lower' ? asText(s).toLowerCase() : asText(s).toUpperCase());
+      const f = (s: Scalar) => (node.name === 'lower' ? foldCase(asText(s)) : asText(s).toUpperCase());
       return Array.isArray(v) ? v.map(f) : f(single(v, ctx, node.args[0]!)!);
     }
     case 'len': {

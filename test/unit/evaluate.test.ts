@@ -16,6 +16,15 @@ describe('evaluator (Sigma semantics)', () => {
     assert.deepEqual(matches("sel:\n  Image|cased|endswith: '\\cmd.exe'\ncondition: sel", events), [0]);
   });
 
+  it('case-insensitive compares character by character, each by its own lower case (src/ir/case.ts)', () => {
+    const events = [{ F: '\u0130' }, { F: 'i\u0307' }, { F: 'I' }, { F: 'ΑΣ' }, { F: '\u212a' }, { F: 'K' }];
+    assert.deepEqual(matches("sel:\n  F: '\u0130'\ncondition: sel", events), [0]);
+    assert.deepEqual(matches("sel:\n  F: '?'\ncondition: sel", events), [0, 2, 4, 5]);
+    assert.deepEqual(matches("sel:\n  F|endswith: 'σ'\ncondition: sel", events), [3]);
+    assert.deepEqual(matches("sel:\n  F|endswith: 'ς'\ncondition: sel", events), []);
+    assert.deepEqual(matches("sel:\n  F: 'k'\ncondition: sel", events), [5]);
+  });
+
   it('wildcards: * any run, ? exactly one character, escaped ones literal', () => {
     const events = [{ F: 'prog1.exe' }, { F: 'prog.exe' }, { F: 'prog12.exe' }, { F: 'a*b' }, { F: 'aXb' }, { F: 'prog€.exe' }];
     assert.deepEqual(matches("sel:\n  F: 'prog?.exe'\ncondition: sel", events), [0, 5]);

@@ -16,6 +16,7 @@
 // - lazy quantifiers lose their `?`: whether a pattern matches a whole value does not depend on
 //   laziness;
 // - anything Lucene cannot say exactly is refused with an error naming the construct.
+import { foldVariants } from '../../ir/case.js';
 import { RulecastError } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/source.js';
 
@@ -652,9 +653,14 @@ export function sigmaRegexToLucene(pattern: string, flags: RegexFlags, span?: Sp
 }
 
 /** A literal text as a Lucene regular expression (punctuation escaped; with `ci`, letters outside
- *  ASCII as classes of their case variants). */
+ *  ASCII as classes of the letters that fold like them, as rulecast compares strings: ir/case.ts;
+ *  `regex~` folds the ASCII ones). */
 export function luceneLiteral(text: string, ci: boolean): string {
   let out = '';
-  for (const ch of text) out += print({ t: 'char', cp: ch.codePointAt(0)! }, ci);
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const variants = ci && cp > 0x7f ? foldVariants(cp) : undefined;
+    out += variants && variants.length > 1 ? printClass(false, variants.map((v) => [v, v] as Range), false) : printChar(cp);
+  }
   return out;
 }

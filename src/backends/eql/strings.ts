@@ -7,6 +7,7 @@
 // every character literally but cannot hold a line break or `"""`. We write a raw string when the
 // value holds a backslash and nothing a raw string cannot carry (it saves doubling every backslash
 // of a Windows path or a regular expression), and a regular string otherwise.
+import { foldVariants, hasFoldVariants } from '../../ir/case.js';
 import { RulecastError } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/source.js';
 
@@ -85,12 +86,13 @@ export function fitsWildcardOperator(literal: string): boolean {
 const nonAscii = /[^\u0000-\u007f]/;
 const asciiLetter = /[A-Za-z]/;
 
-/** A letter outside ASCII whose case Elasticsearch does not fold: its term, wildcard and regexp
- *  queries are case-insensitive for ASCII letters only. */
+/** A letter outside ASCII with another case (ir/case.ts), which Elasticsearch does not fold: its
+ *  term, wildcard and regexp queries are case-insensitive for ASCII letters only. */
 export function hasNonAsciiCase(text: string): boolean {
   if (!nonAscii.test(text)) return false;
   for (const c of text) {
-    if (c.codePointAt(0)! > 0x7f && (c.toLowerCase() !== c || c.toUpperCase() !== c)) return true;
+    const cp = c.codePointAt(0)!;
+    if (cp > 0x7f && foldVariants(cp).length > 1) return true;
   }
   return false;
 }
@@ -98,6 +100,5 @@ export function hasNonAsciiCase(text: string): boolean {
 /** Whether letter case can change the meaning of a comparison with this text. */
 export function hasCase(text: string): boolean {
   if (!nonAscii.test(text)) return asciiLetter.test(text);
-  for (const c of text) if (c.toLowerCase() !== c || c.toUpperCase() !== c) return true;
-  return false;
+  return hasFoldVariants(text);
 }

@@ -20,6 +20,7 @@
 // A selection map ANDs its keys and a value list ORs its values, so an `and` of predicates on
 // distinct keys becomes one map and an `or` of predicates that share a key becomes one list.
 import { RulecastError } from '../../diagnostics/diagnostic.js';
+import { foldVariants } from '../../ir/case.js';
 import { literalPattern, pattern, patternToSigma } from '../../ir/pattern.js';
 import { STAR } from '../../ir/types.js';
 import { visit, type Expr, type Pred } from '../../ir/types.js';
@@ -105,25 +106,6 @@ function predItem(p: Pred): Item {
 }
 
 const alnum = /[A-Za-z0-9]/;
-let foldClasses: Map<string, string[]> | undefined;
-
-/** Every BMP character, grouped by its lower-case form (the evaluator's case folding). */
-function caseVariants(c: string): string[] {
-  if (!foldClasses) {
-    foldClasses = new Map();
-    for (let code = 0; code <= 0xffff; code++) {
-      if (code >= 0xd800 && code <= 0xdfff) continue;
-      const ch = String.fromCharCode(code);
-      const lower = ch.toLowerCase();
-      if (lower.length !== 1) continue;
-      const list = foldClasses.get(lower);
-      if (list) list.push(ch);
-      else foldClasses.set(lower, [ch]);
-    }
-  }
-  const lower = c.toLowerCase();
-  return lower.length === 1 ? (foldClasses.get(lower) ?? [c]) : [c];
-}
 
 /** A character of a regular expression, escaped for RE2 (ASCII punctuation gets a backslash). */
 function reChar(c: string): string {
@@ -137,7 +119,8 @@ function reChar(c: string): string {
 export function hasRegex(needle: string, cased: boolean): string {
   let body = '';
   for (const ch of needle) {
-    const variants = cased || ch.length > 1 ? [ch] : caseVariants(ch);
+    // The characters that fold like this one (ir/case.ts), as the evaluator compares.
+    const variants = cased ? [ch] : foldVariants(ch.codePointAt(0)!).map((cp) => String.fromCodePoint(cp));
     body += variants.length === 1 ? reChar(ch) : `[${variants.map(reChar).join('')}]`;
   }
   const first = needle[0];

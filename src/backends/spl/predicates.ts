@@ -16,6 +16,7 @@
 // PCRE search, `cidrmatch()` takes IPv4 and IPv6 networks.
 import { RulecastError } from '../../diagnostics/diagnostic.js';
 import { parseCidr } from '../../ir/ip.js';
+import { foldCase } from '../../ir/case.js';
 import { patternToSigma } from '../../ir/pattern.js';
 import type { Pattern, Pred, PredOfOp } from '../../ir/types.js';
 import { evalField, hasControl, numberText, quote, regexLiteral, regexSource, searchField, searchSafe } from './literals.js';
@@ -156,8 +157,10 @@ function matchText(p: Pred, field: string, body: string): string {
   return `match(${subject}, ${quote(body)})`;
 }
 
+/** The text as the where form compares it: folded as rulecast folds case (ir/case.ts), since the
+ *  field is compared through lower(). */
 function fold(p: Pred, text: string): string {
-  return p.cased ? text : text.toLowerCase();
+  return p.cased ? text : foldCase(text);
 }
 
 /** A pattern as an anchored PCRE (`(?s)` so `*` and `?` also match newlines, `\z` so the end is
