@@ -1,10 +1,10 @@
 // What "case-insensitive" means in rulecast: each character is compared by its lower case, one
 // character for one, without context. JavaScript's String#toLowerCase is close but not that: it
-// turns İ (U+0130) into two characters (i and a combining dot), lowers a word-final Σ to ς (so
-// "ΑΣ" and "ασ" differ), and lowers the Kelvin sign to an ASCII k. No SIEM folds like that: they
-// compare character by character, and Elasticsearch folds only ASCII letters, so a backend could
-// not render such a comparison exactly. Here a character outside ASCII whose lower case is not a
-// single character outside ASCII (İ, the Kelvin sign) stands for itself.
+// turns İ (U+0130) into two characters (i and a combining dot), lowers a word-final Σ to ς (so "ΑΣ"
+// and "ασ" differ), and lowers the Kelvin sign to an ASCII k. Queries compare character by
+// character (Elasticsearch folds only ASCII letters; rulecast writes classes for the others), so a
+// backend could not render such a comparison exactly. Here a character outside ASCII whose lower
+// case is not a single character outside ASCII (İ, the Kelvin sign) stands for itself.
 
 const nonAscii = /[^\u0000-\u007f]/;
 
