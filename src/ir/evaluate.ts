@@ -12,6 +12,7 @@ import { RE2JS } from 're2js';
 import { RulecastError } from '../diagnostics/diagnostic.js';
 import { foldCase } from './case.js';
 import { inCidr, parseCidr, type Cidr } from './ip.js';
+import { BoundedMemo } from '../memo.js';
 import { visit, visitPred, type Expr, type Pattern, type Pred, type TimePart } from './types.js';
 
 export type EventValue = unknown;
@@ -268,7 +269,7 @@ function codePointLength(s: string, i: number): number {
   return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
 }
 
-const regexCache = new Map<string, RE2JS>();
+const regexCache = new BoundedMemo<string, RE2JS>(10_000);
 
 /** Compiles a `re` predicate with RE2 (linear-time). Flags map to RE2's; `(?i)` and other inline
  *  flags in the pattern are RE2 syntax already. A pattern RE2 cannot run (lookaround,
@@ -276,20 +277,16 @@ const regexCache = new Map<string, RE2JS>();
 export function compileRegex(p: Extract<Pred, { op: 're' }>): RE2JS {
   const flags = (p.cased ? 0 : RE2JS.CASE_INSENSITIVE) | (p.value.flags.m ? RE2JS.MULTILINE : 0) | (p.value.flags.s ? RE2JS.DOTALL : 0);
   const key = `${flags}/${p.value.pattern}`;
-  let re = regexCache.get(key);
-  if (!re) {
+  return regexCache.get(key, () => {
     try {
-      re = RE2JS.compile(p.value.pattern, flags);
+      return RE2JS.compile(p.value.pattern, flags);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new RulecastError('unsupported-regex', `regular expression '${p.value.pattern}' cannot be evaluated: ${reason}`, p.span, [
         'rulecast evaluates regular expressions with RE2 (no lookaround or backreferences), as KQL does',
       ]);
     }
-    if (regexCache.size > 10_000) regexCache.clear();
-    regexCache.set(key, re);
-  }
-  return re;
+  });
 }
 
 /** The part of a timestamp (ISO 8601 text, `YYYY-MM-DD hh:mm:ss`, or epoch milliseconds) in UTC. */

@@ -103,27 +103,24 @@ class Siblings {
   /** Adds an operand; false when an equal one is there already. */
   add(e: Expr): boolean {
     if (this.index) {
-      const key = bucketKey(e);
-      const bucket = this.index.get(key);
-      if (bucket?.some((s) => same(s, e))) return false;
-      if (bucket) bucket.push(e);
-      else this.index.set(key, [e]);
+      if (this.index.get(bucketKey(e))?.some((s) => same(s, e))) return false;
     } else {
       for (let i = 0; i < this.list.length; i++) if (same(this.list[i]!, e)) return false;
       if (this.list.length === LINEAR_SCAN_LIMIT) {
         this.index = new Map();
-        for (const s of this.list) {
-          const key = bucketKey(s);
-          const bucket = this.index.get(key);
-          if (bucket) bucket.push(s);
-          else this.index.set(key, [s]);
-        }
-        const key = bucketKey(e);
-        this.index.set(key, [...(this.index.get(key) ?? []), e]);
+        for (const s of this.list) this.file(s);
       }
     }
+    if (this.index) this.file(e);
     this.list.push(e);
     return true;
+  }
+
+  private file(e: Expr): void {
+    const key = bucketKey(e);
+    const bucket = this.index!.get(key);
+    if (bucket) bucket.push(e);
+    else this.index!.set(key, [e]);
   }
 }
 

@@ -6,6 +6,7 @@ import { embeddedSpan, embeddedScalar, type EmbeddedText } from '../parse/embedd
 import { parseCondition, type ConditionKeyword, type ConditionNode } from '../parse/condition.js';
 import { nearest } from '../rule/load.js';
 import type { ConditionText, Detection } from '../rule/types.js';
+import { BoundedMemo } from '../memo.js';
 import type { DetectionContext } from './detection.js';
 import { lowerIdentifier } from './detection.js';
 
@@ -103,13 +104,12 @@ function unknownIdentifier(text: EmbeddedText, name: string, start: number, end:
 /** `sel*` → /^sel.*$/ ; `?` is one character. Compiled once per pattern text: rules of a
  *  repository use the same few (`selection_*`, `filter_*`). */
 function patternRegex(p: string): RegExp {
-  let re = patternRegexes.get(p);
-  if (re) return re;
-  const body = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  re = new RegExp(`^${body}$`);
-  if (patternRegexes.size >= 5000) patternRegexes.clear();
-  patternRegexes.set(p, re);
-  return re;
+  return patternRegexes.get(p, compilePattern);
 }
 
-const patternRegexes = new Map<string, RegExp>();
+function compilePattern(p: string): RegExp {
+  const body = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+const patternRegexes = new BoundedMemo<string, RegExp>(5000);

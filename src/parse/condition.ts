@@ -1,5 +1,6 @@
 // Typed front of the generated Sigma condition parser (grammars/sigma-condition.peggy).
 import { parse as parseGenerated } from '../generated/sigma-condition.js';
+import { BoundedMemo } from '../memo.js';
 import { peggyToRulecastError } from './peggy-error.js';
 import type { EmbeddedText } from './embedded.js';
 import { checkNesting } from './nesting.js';
@@ -27,19 +28,15 @@ export type ConditionNode =
 export function parseCondition(embedded: EmbeddedText): ConditionNode {
   // Trees hold offsets into the text, not into the file, so one tree serves every rule with the
   // same condition text ("selection", "all of selection_*"…): a repository parses each text once.
-  const cached = parsed.get(embedded.text);
-  if (cached) return cached;
-  checkNesting(embedded, 'condition-too-deep', 'condition', false);
-  let tree: ConditionNode;
-  try {
-    tree = parseGenerated(embedded.text, {}) as ConditionNode;
-  } catch (err) {
-    throw peggyToRulecastError(err, embedded, 'condition', 'condition-syntax');
-  }
-  if (parsed.size >= 5000) parsed.clear();
-  parsed.set(embedded.text, tree);
-  return tree;
+  return parsed.get(embedded.text, (text) => {
+    checkNesting(embedded, 'condition-too-deep', 'condition', false);
+    try {
+      return parseGenerated(text, {}) as ConditionNode;
+    } catch (err) {
+      throw peggyToRulecastError(err, embedded, 'condition', 'condition-syntax');
+    }
+  });
 }
 
-const parsed = new Map<string, ConditionNode>();
+const parsed = new BoundedMemo<string, ConditionNode>(5000);
 

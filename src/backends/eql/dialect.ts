@@ -27,6 +27,7 @@ import { eqlField, eqlNumber, eqlString, fitsWildcardOperator, hasCase, hasNonAs
 import { luceneLiteral, MAX_REGEX_LENGTH, sigmaRegexToLucene } from './regex.js';
 import { compileRegex } from '../../ir/evaluate.js';
 import { overlapsIPv4Mapped, parseCidr } from '../../ir/ip.js';
+import { BoundedMemo } from '../../memo.js';
 
 /** How one predicate is written: the operator family decides which predicates share a list. */
 type Form =
@@ -94,27 +95,23 @@ interface Decision {
   readonly listKey: string | undefined;
 }
 
-/** Decisions by predicate node (nodes are immutable). A plain map, emptied when it grows large:
- *  the predicates of one rule are asked about together, and a WeakMap's bookkeeping cost more
- *  than the decisions themselves. */
-const decisions = new Map<Pred, Decision>();
-const MAX_DECISIONS = 4096;
+/** Decisions by predicate node (nodes are immutable): the predicates of one rule are asked about
+ *  together. */
+const decisions = new BoundedMemo<Pred, Decision>(4096);
 
 function decisionOf(p: Pred): Decision {
-  let d = decisions.get(p);
-  if (d === undefined) {
-    let form: Form | RulecastError;
-    try {
-      form = decideForm(p);
-    } catch (err) {
-      if (!(err instanceof RulecastError)) throw err;
-      form = err;
-    }
-    d = { form, listKey: form instanceof RulecastError ? undefined : decideListKey(p, form) };
-    if (decisions.size >= MAX_DECISIONS) decisions.clear();
-    decisions.set(p, d);
+  return decisions.get(p, decide);
+}
+
+function decide(p: Pred): Decision {
+  let form: Form | RulecastError;
+  try {
+    form = decideForm(p);
+  } catch (err) {
+    if (!(err instanceof RulecastError)) throw err;
+    form = err;
   }
-  return d;
+  return { form, listKey: form instanceof RulecastError ? undefined : decideListKey(p, form) };
 }
 
 /** A predicate's EQL form. */

@@ -10,6 +10,7 @@
 import { foldVariants, hasFoldVariants } from '../../ir/case.js';
 import { RulecastError } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/source.js';
+import { BoundedMemo } from '../../memo.js';
 
 /** Characters written as `\u{…}` in a regular string, and that keep a value out of a raw string:
  *  C0/C1 controls, DEL, line/paragraph separators, the byte-order mark. */
@@ -50,22 +51,19 @@ const keywords = new Set([
 
 const identifier = /^[A-Za-z_@][A-Za-z0-9_]*$/;
 
-/** Field names as written, by name: a rule names few fields, each many times. Emptied when large. */
-const writtenFields = new Map<string, string>();
-const MAX_WRITTEN_FIELDS = 4096;
+/** Field names as written, by name: a rule names few fields, each many times. */
+const writtenFields = new BoundedMemo<string, string>(4096);
 
 /** A field name: plain when every dotted segment is an EQL identifier, back-quoted otherwise
  *  (`` `cs-uri-query` ``, `` `Logon Type` ``, `` `2fa` ``), with a back-quote inside doubled. */
 export function eqlField(name: string, span?: Span): string {
-  let written = writtenFields.get(name);
-  if (written === undefined) {
-    if (name === '') throw new RulecastError('invalid-field', 'an empty field name cannot be written in EQL', span);
-    const plain = name.split('.').every((s) => identifier.test(s) && !keywords.has(s.toLowerCase()));
-    written = plain ? name : `\`${name.replace(/`/g, '``')}\``;
-    if (writtenFields.size >= MAX_WRITTEN_FIELDS) writtenFields.clear();
-    writtenFields.set(name, written);
-  }
-  return written;
+  if (name === '') throw new RulecastError('invalid-field', 'an empty field name cannot be written in EQL', span);
+  return writtenFields.get(name, writeField);
+}
+
+function writeField(name: string): string {
+  const plain = name.split('.').every((s) => identifier.test(s) && !keywords.has(s.toLowerCase()));
+  return plain ? name : `\`${name.replace(/`/g, '``')}\``;
 }
 
 /** A number literal; EQL has no literal for NaN or infinity. */

@@ -17,6 +17,7 @@
 import { RulecastError } from '../../diagnostics/diagnostic.js';
 import { parseCidr } from '../../ir/ip.js';
 import { foldCase } from '../../ir/case.js';
+import { BoundedMemo } from '../../memo.js';
 import { patternToSigma } from '../../ir/pattern.js';
 import type { Pattern, Pred, PredOfOp } from '../../ir/types.js';
 import { evalField, hasControl, numberText, quote, regexLiteral, regexSource, searchField, searchSafe } from './literals.js';
@@ -82,18 +83,13 @@ function stringPatternText(p: Pred): string | undefined {
  * not values: keywords are written `"*value*"`, which matches a field value containing it).
  */
 export function searchForm(p: Pred): string | undefined {
-  let form = searchForms.get(p);
-  if (form === undefined) {
-    form = searchFormOf(p) ?? null;
-    if (searchForms.size >= 4096) searchForms.clear();
-    searchForms.set(p, form);
-  }
-  return form ?? undefined;
+  return searchForms.get(p, searchFormOrNull) ?? undefined;
 }
 
-/** Each predicate's search form (null: none), since hoisting asks before rendering writes it.
- *  A plain map, cleared when full: predicates are immutable, and a weak map costs the collector. */
-const searchForms = new Map<Pred, string | null>();
+/** Each predicate's search form (null: none), since hoisting asks before rendering writes it
+ *  (predicates are immutable). */
+const searchForms = new BoundedMemo<Pred, string | null>(4096);
+const searchFormOrNull = (p: Pred): string | null => searchFormOf(p) ?? null;
 
 function searchFormOf(p: Pred): string | undefined {
   if (p.field === null) {
