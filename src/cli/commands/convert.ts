@@ -1,5 +1,5 @@
 // rulecast convert <files|dirs|globs...> -t <target>... [-p <pipeline>]... [-f <format>] [-o <out>] [--json]
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.js';
 import { join, relative, dirname, basename, extname, resolve } from 'node:path';
 import { getTarget, listTargets } from '../../backends/registry.js';
 import { loadPipeline } from '../../pipelines/load.js';
@@ -38,8 +38,11 @@ Options:
   -x, --exclusions <file> tune every rule with the exclusions of this file (repeatable): our YAML
                           (exclusions: [{name, description, filter}]), the Scenario/Filter text
                           form, or Sigma filter documents (which apply to the rules they name).
-                          A rule's own file (rulecast: {exclusions: file}) always applies.
+                          A rule's own file (rulecast: {exclusions: file}) applies too. Every
+                          tuned rule is analysed: an exclusion that removes every detection,
+                          none, or all but an artefact is reported as a warning
       --filter <file>     the same, as sigma-cli calls it (Sigma filter documents)
+      --no-exclusions     the untuned detection, even for rules that name their own exclusions
       --json              print {"results": [...], "summary": {...}} instead of queries
   -j, --jobs <n>          convert on n worker threads (default: none; helps on machines with
                           real cores to spare)
@@ -78,10 +81,7 @@ function isPipelineFile(p: string): boolean {
 }
 
 export async function convertCommand(argv: string[], term: Terminal): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandArgs('convert', argv, {
       target: { type: 'string', short: 't', multiple: true },
       pipeline: { type: 'string', short: 'p', multiple: true },
       format: { type: 'string', short: 'f', multiple: true },
@@ -93,9 +93,9 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
       exclusions: { type: 'string', short: 'x', multiple: true },
       // sigma-cli's name for Sigma filter documents: the same mechanism.
       filter: { type: 'string', multiple: true },
+      'no-exclusions': { type: 'boolean' },
       jobs: { type: 'string', short: 'j' },
-    },
-  });
+    });
   if (values.help) {
     write(term.out, convertHelp);
     return 0;
@@ -135,10 +135,12 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   }
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
   const exclusionFiles = [...(values.exclusions ?? []), ...(values.filter ?? [])];
+  const untuned = values['no-exclusions'] === true;
+  if (untuned && exclusionFiles.length > 0) throw new UsageError('--no-exclusions converts the untuned detection; it cannot be combined with --exclusions or --filter');
   const exclusionsRead = readOptionExclusions(exclusionFiles, term);
   const inputs = expandInputs(positionals);
   const skip = values['skip-unsupported'] === true;
-  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, color: term.color };
+  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, untuned, color: term.color };
 
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
   const preloaded = { pipelines: checked, exclusions: new Map(exclusionFiles.map((p, i) => [p, exclusionsRead[i]!])) };
@@ -146,6 +148,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   progress?.done();
   const results = outcomes.flatMap((o) => o.results);
   const exclusionFilesSkipped = outcomes.filter((o) => o.exclusionsFile).length;
+  if (results.length === 0) throw new UsageError(`no rules found: the ${inputs.length} file(s) searched in ${positionals.map((p) => `'${p}'`).join(', ')} hold exclusions only`);
 
   if (values.output) writeOutputs(values.output, results, inputs);
 
@@ -160,10 +163,10 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
         title: r.title,
         id: r.id,
         query: r.query,
-        error: r.error ? { code: r.error.code, message: r.error.message, line: r.error.line, column: r.error.column } : null,
+        error: r.error ? { code: r.error.code, message: r.error.message, line: r.error.line, column: r.error.column, path: r.error.path } : null,
         target: r.target,
         status: r.status,
-        warnings: r.warnings,
+        warnings: r.warnings.map(({ formatted: _formatted, ...w }) => w),
       })),
       summary: {
         converted,
@@ -180,9 +183,15 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
       const queries = results.filter((r) => r.query !== null).map((r) => r.query!.replace(/\n+$/, ''));
       if (queries.length) write(term.out, queries.join('\n\n'));
     }
-    // An invalid rule is reported once, whatever the number of targets.
+    // An invalid rule is reported once, whatever the number of targets; so is a warning.
     const reported = new Set<string>();
     for (const r of results) {
+      for (const w of r.warnings) {
+        const key = `${r.path}#${r.index}#${w.code}#${w.path}:${w.line}:${w.column}#${w.message}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        write(term.err, w.formatted);
+      }
       if (!r.error || (skip && r.status === 'unsupported')) continue;
       const key = r.status === 'invalid' ? `${r.path}#${r.index}` : `${r.path}#${r.index}#${r.target}`;
       if (reported.has(key)) continue;

@@ -1,84 +1,155 @@
-// rulecast match <rule.yml> --events <file> [--json]: which events the rule selects (IR evaluator).
-import { parseArgs } from 'node:util';
+// rulecast match <rules…> --events <file> [-x <exclusions>]… [--json]: which events each rule
+// selects (IR evaluator), tuned by its exclusions as convert tunes it.
+import { parseCommandArgs } from '../args.js';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../diagnostics/format.js';
-import { RulecastError } from '../../diagnostics/diagnostic.js';
-import { compileSigma, evaluate, readEvents } from '../../index.js';
-import { readPlaceholders, readTextFile } from '../files.js';
+import { isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { compileSigma, evaluate, readEvents, type Event } from '../../index.js';
+import type { RuleQuery } from '../../ir/query.js';
+import { isExclusionsFile, readOptionExclusions, RuleExclusions, tuneDocument } from '../exclusions.js';
+import { expandInputs, readPlaceholders, readTextFile } from '../files.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
 
-export const matchHelp = `Usage: rulecast match <rule.yml> --events <file> [--json]
+export const matchHelp = `Usage: rulecast match <rules|folders|globs...> --events <file> [options]
 
-Evaluates a rule on events with Sigma's semantics and lists the events it matches (0-based).
+Evaluates rules on events with Sigma's semantics and lists the events each matches (0-based). A
+rule is tuned as convert tunes it: by the exclusions of its own file (rulecast: {exclusions}) and
+of --exclusions, so you see what the tuned query still matches and what each exclusion removes.
 Events are JSON Lines of flat objects, a JSON array, or JSON objects one after another; Windows
 event-log objects ({"Event": {"System": ..., "EventData": ...}}) are flattened to EventData/UserData
 fields plus EventID, Channel, Provider_Name and Computer.
 
 Options:
-  -e, --events <file>   the events
-      --json            print {"matches": [indices], "rules": [{"title", "id", "matches"}]}
+  -e, --events <file>      the events
+  -x, --exclusions <file>  tune every rule with these exclusions too (repeatable)
+      --no-exclusions      the untuned detection, even for rules that name their own exclusions
+      --json               print {"matches": [indices], "rules": [{"title", "id", "path", "matches",
+                           "exclusions": [{"name", "removed": [indices]}]}]}
       --placeholders <file>  values for |expand placeholders (YAML: name: [values])
-  -h, --help            show this help
+  -h, --help               show this help
 
-Exit status: 0 done (whether or not events matched), 1 the rule or events are invalid, 2 usage error.
+Exit status: 0 done (whether or not events matched), 1 a rule or the events are invalid, 2 usage error.
 
 Examples:
   rulecast match rules/windows/proc_creation_win_nbtscan.yml --events events.jsonl
-  rulecast match rule.yml -e sample.json --json`;
+  rulecast match rules/ -e sample.json -x false-positives.yml --json`;
+
+interface RuleMatches {
+  readonly title: string | null;
+  readonly id: string | null;
+  readonly path: string;
+  /** Events the (tuned) rule matches. */
+  readonly matches: number[];
+  /** Per exclusion, the detections it removes (an event may be removed by several). */
+  readonly exclusions: { readonly name: string; readonly removed: number[] }[];
+}
 
 export function matchCommand(argv: string[], term: Terminal): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { events: { type: 'string', short: 'e' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, placeholders: { type: 'string' } },
+  const { values, positionals } = parseCommandArgs('match', argv, {
+    events: { type: 'string', short: 'e' },
+    exclusions: { type: 'string', short: 'x', multiple: true },
+    'no-exclusions': { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    placeholders: { type: 'string' },
   });
   if (values.help) {
     write(term.out, matchHelp);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('match needs exactly one rule file');
+  if (positionals.length === 0) throw new UsageError('match needs at least one rule file, folder or glob');
   if (!values.events) throw new UsageError('match needs --events <file>');
-  const rulePath = positionals[0]!;
-  const eventsPath = values.events;
-  let docs;
-  let events;
+  const untuned = values['no-exclusions'] === true;
+  if (untuned && values.exclusions?.length) throw new UsageError('--no-exclusions evaluates the untuned detection; it cannot be combined with --exclusions');
+  const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
+  const optionFiles = readOptionExclusions(values.exclusions ?? [], term);
+  const inputs = expandInputs(positionals);
+  let events: Event[];
   try {
-    const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
-    docs = compileSigma(readTextFile(rulePath, resolve(rulePath)).text, rulePath, { placeholders });
-    events = readEvents(readTextFile(eventsPath, resolve(eventsPath), 512 * 1024 * 1024).text, eventsPath);
+    events = readEvents(readTextFile(values.events, resolve(values.events), 512 * 1024 * 1024).text, values.events);
   } catch (err) {
-    if (err instanceof RulecastError) {
+    if (isRulecastError(err)) {
       write(term.err, formatDiagnostic(err.diagnostic, { color: term.color }));
       return 1;
     }
-    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') throw new UsageError(`no such file: ${(err as NodeJS.ErrnoException).path}`);
+    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') throw new UsageError(`no such file: ${values.events}`);
     throw err;
   }
-  const errors = docs.flatMap((d) => d.diagnostics.filter((x) => x.severity === 'error'));
-  if (errors.length > 0) {
-    for (const e of errors) write(term.err, formatDiagnostic(e, { color: term.color }));
-    return 1;
-  }
-  const rules = docs.filter((d) => d.query).map((d) => {
+
+  const ruleExclusions = new RuleExclusions();
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const rules: RuleMatches[] = [];
+  for (const file of inputs) {
+    let text: string;
     try {
-      return { title: d.title, id: d.id, matches: events.flatMap((ev, i) => (evaluate(d.query!.expr, ev) ? [i] : [])) };
+      text = readTextFile(file.path, file.absolute).text;
     } catch (err) {
-      if (err instanceof RulecastError) return { title: d.title, id: d.id, error: err };
-      throw err;
+      if (!isRulecastError(err)) throw err;
+      errors.push(err.diagnostic);
+      continue;
     }
-  });
-  const failed = rules.filter((r): r is { title: string | null; id: string | null; error: RulecastError } => 'error' in r);
-  if (failed.length) {
-    for (const r of failed) write(term.err, formatDiagnostic(r.error.diagnostic, { color: term.color }));
-    return 1;
+    if (isExclusionsFile(text)) continue;
+    for (const compiled of compileSigma(text, file.path, { placeholders })) {
+      let doc = compiled;
+      if (!untuned && doc.query) {
+        try {
+          const own = ruleExclusions.forRule(doc, file.path);
+          const tuned = tuneDocument(doc, own ? [...optionFiles, own] : optionFiles);
+          if (tuned.error) {
+            errors.push(tuned.error);
+            continue;
+          }
+          doc = tuned.doc;
+        } catch (err) {
+          if (!isRulecastError(err)) throw err;
+          errors.push(err.diagnostic);
+          continue;
+        }
+      }
+      const error = doc.diagnostics.find((d) => d.severity === 'error');
+      if (error || !doc.query) {
+        if (error) errors.push(error);
+        continue;
+      }
+      warnings.push(...doc.diagnostics.filter((d) => d.severity === 'warning'));
+      try {
+        rules.push({ title: doc.title, id: doc.id, path: file.path, ...matchesOf(doc.query, events) });
+      } catch (err) {
+        if (!isRulecastError(err)) throw err;
+        errors.push(err.diagnostic);
+      }
+    }
   }
-  const ok = rules as { title: string | null; id: string | null; matches: number[] }[];
-  const all = [...new Set(ok.flatMap((r) => r.matches))].sort((a, b) => a - b);
+  for (const d of [...warnings, ...errors]) write(term.err, formatDiagnostic(d, { color: term.color }));
+  if (errors.length) return 1;
+  const all = [...new Set(rules.flatMap((r) => r.matches))].sort((a, b) => a - b);
   if (values.json) {
-    write(term.out, JSON.stringify({ matches: all, rules: ok }));
+    write(term.out, JSON.stringify({ matches: all, rules }));
   } else {
-    for (const r of ok) write(term.out, `${r.title ?? '(untitled)'}: ${r.matches.length} of ${events.length} events match${r.matches.length ? ` (${r.matches.join(', ')})` : ''}`);
+    for (const r of rules) {
+      write(term.out, `${r.title ?? '(untitled)'}: ${r.matches.length} of ${events.length} events match${r.matches.length ? ` (${r.matches.join(', ')})` : ''}`);
+      for (const e of r.exclusions) write(term.out, `  exclusion '${e.name}' removes ${e.removed.length}${e.removed.length ? ` (${e.removed.join(', ')})` : ''}`);
+    }
   }
   return 0;
+}
+
+/** The events the tuned query matches, and those each exclusion removes from the detection. */
+function matchesOf(query: RuleQuery, events: readonly Event[]): { matches: number[]; exclusions: RuleMatches['exclusions'] } {
+  const exclusions = (query.exclusions ?? []).map((e) => ({ name: e.name, expr: e.expr, removed: [] as number[] }));
+  const matches: number[] = [];
+  events.forEach((event, i) => {
+    if (!evaluate(query.expr, event)) return;
+    let kept = true;
+    for (const e of exclusions) {
+      if (evaluate(e.expr, event)) {
+        e.removed.push(i);
+        kept = false;
+      }
+    }
+    if (kept) matches.push(i);
+  });
+  return { matches, exclusions: exclusions.map(({ name, removed }) => ({ name, removed })) };
 }
