@@ -1,6 +1,7 @@
 // Command-line regressions of the trust issue: what a person sees must say what the output does.
 import { strict as assert } from 'node:assert';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { rulecast, tempRules } from './cli.test.js';
 
 const nbtscan = join('rules', 'windows', 'proc_creation_win_nbtscan.yml');
@@ -122,5 +123,58 @@ describe('CLI: what a person sees', () => {
     ]);
     const untuned = JSON.parse(rulecast(['match', join(dir, 'rules'), '-e', join(dir, 'events.jsonl'), '--no-exclusions', '--json']).stdout) as { matches: number[] };
     assert.deepEqual(untuned.matches, [0, 1, 2]);
+  });
+});
+
+describe('CLI: nothing is lost or overwritten silently', () => {
+  const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+
+  it('x.yml beside x.yaml and a file of two documents get distinct, deterministic names; the summary counts the files written', () => {
+    const dir = tempRules({ 'in/x.yml': rule(), 'in/x.yaml': rule(), 'in/two.yml': `${rule()}---\n${rule()}` });
+    const out = join(dir, 'out');
+    const r = rulecast(['convert', join(dir, 'in'), '-t', 'kql', '-t', 'sigma', '-o', `${out}/`, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(files(out), ['two.0.kql', 'two.0.yml', 'two.1.kql', 'two.1.yml', 'x.yaml.kql', 'x.yaml.yml', 'x.yml.kql', 'x.yml.yml']);
+    const summary = (JSON.parse(r.stdout) as { summary: { converted: number; written: number } }).summary;
+    assert.equal(summary.converted, 8);
+    assert.equal(summary.written, 8);
+  });
+
+  it('two inputs that map to the same output file are refused before anything is written (exit 2)', () => {
+    const dir = tempRules({ 'a/x.yml': rule(), 'b/x.yml': rule() });
+    const out = join(dir, 'out');
+    const r = rulecast(['convert', join(dir, 'a', 'x.yml'), join(dir, 'b', 'x.yml'), '-t', 'kql', '-o', `${out}/`]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /would be written more than once, e\.g\. .*x\.yml\.kql from .*a\/x\.yml and .*b\/x\.yml; nothing was written/);
+    assert.equal(existsSync(out), false);
+  });
+
+  it('an output never replaces an input rule', () => {
+    const dir = tempRules({ 'x.yml': rule() });
+    const before = readFileSync(join(dir, 'x.yml'), 'utf8');
+    assert.equal(rulecast(['convert', dir, '-t', 'sigma', '-o', dir]).status, 2);
+    assert.equal(rulecast(['convert', join(dir, 'x.yml'), '-t', 'kql', '-o', join(dir, 'x.yml')]).status, 2);
+    assert.equal(readFileSync(join(dir, 'x.yml'), 'utf8'), before);
+  });
+
+  it('rule formats are written with their own extension (a Sentinel rule is YAML, not .kql)', () => {
+    const dir = tempRules({ 'in/x.yml': rule() });
+    const out = join(dir, 'out');
+    const r = rulecast(['convert', join(dir, 'in'), '-t', 'kql', '-t', 'eql', '-t', 'spl', '-f', 'kql:sentinel-rule', '-f', 'eql:elastic-rule', '-f', 'spl:savedsearches', '-p', 'spl:splunk-windows', '-o', `${out}/`]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(files(out), ['x.conf', 'x.ndjson', 'x.yaml']);
+  });
+
+  it('several outputs in one stream are separated by a comment naming rule and target, YAML documents by ---', () => {
+    const dir = tempRules({ 'a.yml': rule(), 'b.yml': rule().replace('Encoded certutil', 'Second rule') });
+    const r = rulecast(['convert', dir, '-t', 'kql', '-t', 'sigma']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^\/\/ rule: Encoded certutil \(.*a\.yml\), target kql\n/);
+    assert.match(r.stdout, /\n---\n# rule: Second rule \(.*b\.yml\), target sigma\ntitle: 'Second rule'/);
+    const one = rulecast(['convert', join(dir, 'a.yml'), '-t', 'kql']);
+    assert.doesNotMatch(one.stdout, /rule:/, 'a single output is written as it is');
+    const file = join(dir, 'all.spl');
+    assert.equal(rulecast(['convert', dir, '-t', 'spl', '-o', file]).status, 0);
+    assert.match(readFileSync(file, 'utf8'), /^``` rule: Encoded certutil \(.*\), target spl ```\nprocess\.name="certutil\.exe"\n\n``` rule: Second rule/);
   });
 });
