@@ -1,12 +1,22 @@
 // Handlebars for layout and output formats only: a query's table/index/time range around the
-// rendered expression, Sentinel rule YAML, savedsearches.conf, Elastic rule NDJSON. One isolated
-// instance, templates compiled once, `noEscape` (HTML escaping corrupts queries) and `strict` (a
-// missing variable is an error, not an empty string). Templates never render expression logic.
-import Handlebars from 'handlebars';
+// rendered expression, Sentinel rule YAML, savedsearches.conf, Elastic rule NDJSON. Templates are
+// precompiled at build time (scripts/build.mjs → src/generated/templates.ts) with `noEscape` (HTML
+// escaping corrupts queries) and `strict` (a missing variable is an error, not an empty string),
+// and rendered here with Handlebars' runtime alone: nothing compiles code at run time, so the core
+// runs under --disallow-code-generation-from-strings and a CSP without 'unsafe-eval'. One isolated
+// instance; templates never render expression logic.
+import HandlebarsRuntime from 'handlebars/runtime.js';
 import { RulecastError } from '../diagnostics/diagnostic.js';
-import { assets } from '../generated/assets.js';
+import { templateSpecs } from '../generated/templates.js';
 
-const hbs = Handlebars.create();
+type Template = (context: object) => string;
+
+const hbs = (HandlebarsRuntime as unknown as { create(): RuntimeInstance }).create();
+
+interface RuntimeInstance {
+  registerHelper(name: string, fn: (...args: unknown[]) => unknown): void;
+  template(spec: unknown): Template;
+}
 
 /** A string as a YAML double-quoted scalar (every character escaped as YAML requires). */
 export function yamlString(value: unknown): string {
@@ -41,7 +51,7 @@ export function commentSafe(value: unknown, style: 'line' | 'block' | 'backticks
   return s.trim();
 }
 
-const helpers: Record<string, Handlebars.HelperDelegate> = {
+const helpers: Record<string, (...args: unknown[]) => unknown> = {
   /** `{{comment text "line"}}`: text that cannot break out of a comment of that style. */
   comment: (text: unknown, style: unknown) => commentSafe(text, typeof style === 'string' ? (style as 'line' | 'block' | 'backticks') : 'line'),
   /** `{{json value}}`: JSON text (strings quoted and escaped). */
@@ -59,36 +69,30 @@ const helpers: Record<string, Handlebars.HelperDelegate> = {
 };
 for (const [name, fn] of Object.entries(helpers)) hbs.registerHelper(name, fn);
 
-const compiled = new Map<string, Handlebars.TemplateDelegate>();
-/** User template folders override built-in templates (name → text), set by the command line. */
-const overrides = new Map<string, string>();
-
-export function setTemplateOverride(name: string, text: string): void {
-  overrides.set(name, text);
-  compiled.delete(name);
-}
+const specs = templateSpecs as Readonly<Record<string, unknown>>;
+const loaded = new Map<string, Template>();
 
 /** Names of built-in templates of a target (`kql/default` → 'default'). */
 export function templateFormats(target: string): string[] {
-  const prefix = `templates/${target}/`;
-  return Object.keys(assets)
-    .filter((k) => k.startsWith(prefix) && k.endsWith('.hbs'))
-    .map((k) => k.slice(prefix.length, -4))
+  const prefix = `${target}/`;
+  return Object.keys(specs)
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length))
     .sort();
 }
 
 export function hasTemplate(name: string): boolean {
-  return overrides.has(name) || `templates/${name}.hbs` in assets;
+  return name in specs;
 }
 
-/** Renders `templates/<name>.hbs` (e.g. `kql/default`) with a context. */
+/** Renders the built-in template `templates/<name>.hbs` (e.g. `kql/default`) with a context. */
 export function renderTemplate(name: string, context: object): string {
-  let template = compiled.get(name);
+  let template = loaded.get(name);
   if (!template) {
-    const text = overrides.get(name) ?? assets[`templates/${name}.hbs`];
-    if (text === undefined) throw new RulecastError('unknown-format', `no template '${name}'`);
-    template = hbs.compile(text, { noEscape: true, strict: true });
-    compiled.set(name, template);
+    const spec = specs[name];
+    if (spec === undefined) throw new RulecastError('unknown-format', `no template '${name}'`);
+    template = hbs.template(spec);
+    loaded.set(name, template);
   }
   try {
     return template(context);
