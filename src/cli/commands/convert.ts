@@ -17,6 +17,9 @@ export const convertHelp = `Usage: rulecast convert <files|folders|globs...> -t 
 Converts Sigma rules into queries. Folders are searched for .yml/.yaml (and .kql) files. Each rule
 is parsed once and rendered for every target asked for.
 
+Correlation rules are not converted yet (status unsupported); the rules a correlation uses, in
+any file of the run, are not converted on their own unless the correlation says 'generate: true'.
+
 KQL hunting queries are read too: a .kql file, a markdown document with kusto code blocks (.md), a
 text file (.txt, raw KQL or a "KQL Query" section), or a Sentinel YAML rule with a 'query:' key.
 -t kql re-renders the query over its own tables; other targets get it with Sigma's log sources and
@@ -41,6 +44,7 @@ Options:
                           A rule's own file (rulecast: {exclusions: file}) always applies.
       --filter <file>     the same, as sigma-cli calls it (Sigma filter documents)
       --json              print {"results": [...], "summary": {...}} instead of queries
+                          (summary.correlated: rules used by correlations, not output alone)
   -j, --jobs <n>          convert on n worker threads (default: none; helps on machines with
                           real cores to spare)
       --placeholders <file>  values for |expand placeholders (YAML: name: [values])
@@ -146,6 +150,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   progress?.done();
   const results = outcomes.flatMap((o) => o.results);
   const exclusionFilesSkipped = outcomes.filter((o) => o.exclusionsFile).length;
+  const correlated = outcomes.reduce((n, o) => n + (o.correlated ?? 0), 0);
 
   if (values.output) writeOutputs(values.output, results, inputs);
 
@@ -172,6 +177,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
         invalid,
         targets: Object.fromEntries(targets.map((t) => [t, { converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) }])),
         exclusionFiles: exclusionFilesSkipped,
+        correlated,
       },
     };
     write(term.out, JSON.stringify(json, null, 2));
@@ -190,6 +196,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
       write(term.err, r.error.formatted + (r.status === 'unsupported' && targets.length > 1 ? `\n  = note: target ${r.target}` : ''));
     }
     write(term.err, summaryTable(targets.map((t) => ({ target: t, converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) })), skip, term.color));
+    if (correlated > 0) write(term.err, `${correlated} rule${correlated === 1 ? ' is' : 's are'} used by correlations and not converted on ${correlated === 1 ? 'its' : 'their'} own ('generate: true' on the correlation converts them)`);
   }
   return invalid > 0 || (unsupported > 0 && !skip) ? 1 : 0;
 }
