@@ -26,6 +26,7 @@ export { simplify, predicates, mapPredicates } from './ir/passes.js';
 export { dumpIr, toJson as irToJson, type IrJson } from './ir/dump.js';
 export { evaluate, type Event } from './ir/evaluate.js';
 export { correlationTypes, correlationOperators, type CorrelationQuery, type CorrelationInput, type CorrelationType, type CorrelationOperator, type Comparison, type GroupField } from './ir/correlation.js';
+export { evaluateCorrelation, evaluateCorrelations, defaultTimeField, parseTime, formatTime, type CorrelationAlert, type CorrelationOptions } from './correlation/evaluate.js';
 export { resolveReferences, runDocument, documentKey, type RunDocument, type ReferenceResolution } from './correlation/resolve.js';
 export { buildCorrelations } from './correlation/build.js';
 export { readEvents, flattenEvent } from './events/read.js';
