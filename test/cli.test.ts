@@ -61,7 +61,8 @@ describe('CLI', () => {
       for (const key of ['path', 'title', 'id', 'query', 'error']) assert.ok(key in res, key);
     }
     const badResult = out.results.find((x) => (x.path as string).endsWith('bad.yml'))!;
-    assert.deepEqual(badResult.error, { code: 'unknown-identifier', message: "condition refers to 'filter', which no selection defines", line: 9, column: 32 });
+    // The error's own file (the rule's, here; an exclusions file for an exclusion's error).
+    assert.deepEqual(badResult.error, { code: 'unknown-identifier', message: "condition refers to 'filter', which no selection defines", line: 9, column: 32, path: join(dir, 'b', 'bad.yml') });
     assert.equal(out.summary.converted + out.summary.failed, 4);
     assert.equal(r.status, out.summary.failed > 0 ? 1 : 0);
   });

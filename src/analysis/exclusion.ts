@@ -6,6 +6,14 @@
 //   unknown  undecidable in the analysed fragment (src/analysis/satisfiable.ts); the reason names
 //            the predicate or the limit that stopped it
 //
+// A partial exclusion is looked at more closely (warnings):
+//   removes-alternative   it removes every detection of some alternative of the detection (a
+//                         conjunction of its DNF, value lists kept whole), e.g. every name-based one
+//   effectively-total     every detection it keeps has a near-miss value of the exclusion (a
+//                         value the lint flags as a detection value with another case or without
+//                         its file extension): the events it keeps are an artefact of how it is
+//                         written, and in practice it removes every detection
+//
 // Plus warnings about how the exclusion is written (lintExclusion).
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
@@ -13,6 +21,7 @@ import { and, not, or } from '../ir/build.js';
 import type { Event } from '../ir/evaluate.js';
 import { predicates } from '../ir/passes.js';
 import type { Expr, Pred } from '../ir/types.js';
+import { printExclusion } from '../exclusions/print.js';
 import { describePred } from './describe.js';
 import { satisfiable, type SatOptions, type SatResult } from './satisfiable.js';
 
@@ -76,6 +85,7 @@ export function analyzeExclusionPairs(pairs: readonly { readonly detection: Expr
     return { ...base, verdict: 'total', reason: `the exclusion removes every detection: every event the detection matches also matches the exclusion (${conflictText(kept.conflicts)})` };
   }
   if (removed.status === 'sat' && kept.status === 'sat') {
+    warnings.push(...partialWarnings(pairs, options));
     return {
       ...base,
       verdict: 'partial',
@@ -88,6 +98,86 @@ export function analyzeExclusionPairs(pairs: readonly { readonly detection: Expr
   else if (kept.status === 'sat') reason = `the exclusion keeps some detections, e.g. ${JSON.stringify(kept.witness)}, but whether it removes any cannot be decided: ${why(removed)}`;
   else reason = `cannot decide whether the exclusion removes or keeps detections: ${[...new Set([why(removed), why(kept)])].join('; ')}`;
   return { ...base, verdict: 'unknown', reason };
+}
+
+/** Most alternatives a detection is split into for removes-alternative (beyond: not reported). */
+const maxAlternatives = 32;
+
+/** The removes-alternative and effectively-total warnings of a partial exclusion. */
+function partialWarnings(pairs: readonly { readonly detection: Expr; readonly exclusion: Expr }[], options: SatOptions): AnalysisWarning[] {
+  const out: AnalysisWarning[] = [];
+  const removedWhole: string[] = [];
+  for (const p of pairs) {
+    for (const alt of alternatives(p.detection, maxAlternatives) ?? []) {
+      if (satisfiable(and(alt, not(p.exclusion)), options).status !== 'unsat') continue;
+      if (satisfiable(alt, options).status !== 'sat') continue;
+      const text = describeExpr(alt);
+      if (!removedWhole.includes(text)) removedWhole.push(text);
+    }
+  }
+  const removedText = removedWhole.length ? `it removes every detection of ${removedWhole.slice(0, 3).join('; of ')}${removedWhole.length > 3 ? `; and of ${removedWhole.length - 3} more` : ''}` : '';
+  // Kept detections that avoid every near-miss value: none means the rest is an artefact.
+  const misses = new Map<string, { pred: Pred; near: string }>();
+  for (const p of pairs) for (const m of nearMisses(p.detection, p.exclusion, true)) if (!misses.has(describePred(m.pred))) misses.set(describePred(m.pred), m);
+  if (misses.size > 0) {
+    const avoid = [...misses.values()].map((m) => not(m.pred));
+    const rest = satisfiable(or(...pairs.map((p) => and(p.detection, not(p.exclusion), ...avoid))), options);
+    if (rest.status === 'unsat') {
+      const byNear = new Map<string, string[]>();
+      for (const m of misses.values()) byNear.set(m.near, [...(byNear.get(m.near) ?? []), describePred(m.pred)]);
+      const values = [...byNear].map(([near, preds]) => `${preds.join(' or ')} (a near miss of the detection's ${near})`).join(', or ');
+      out.push({
+        code: 'effectively-total',
+        message: `partial, effectively total: ${removedText ? `${removedText}, and ` : ''}every detection it keeps has ${values}, so in practice it removes every detection`,
+      });
+      return out;
+    }
+  }
+  if (removedText) out.push({ code: 'removes-alternative', message: `${removedText}; it keeps detections of the others` });
+  return out;
+}
+
+/** The detection as a disjunction of conjunctions (and distributed over or), with a list of values
+ *  on one field kept as one alternative; undefined when that makes more than `max`. */
+function alternatives(expr: Expr, max: number): Expr[] | undefined {
+  switch (expr.kind) {
+    case 'const':
+      return expr.value ? [expr] : [];
+    case 'pred':
+    case 'not':
+      return [expr];
+    case 'or': {
+      const first = expr.args[0];
+      if (first?.kind === 'pred' && expr.args.every((a) => a.kind === 'pred' && a.field === first.field)) return [expr];
+      const out: Expr[] = [];
+      for (const a of expr.args) {
+        const alts = alternatives(a, max);
+        if (!alts || out.length + alts.length > max) return undefined;
+        for (const x of alts) out.push(x);
+      }
+      return out;
+    }
+    case 'and': {
+      let product: Expr[][] = [[]];
+      for (const a of expr.args) {
+        const alts = alternatives(a, max);
+        if (!alts || product.length * alts.length > max) return undefined;
+        const next: Expr[][] = [];
+        for (const prefix of product) for (const x of alts) next.push([...prefix, x]);
+        product = next;
+      }
+      return product.map((conjuncts) => and(...conjuncts));
+    }
+  }
+}
+
+function describeExpr(e: Expr): string {
+  try {
+    const text = printExclusion(e);
+    return text.startsWith('(') && text.endsWith(')') && e.kind === 'and' ? text.slice(1, -1) : text;
+  } catch {
+    return predicates(e).map(describePred).join(' AND ');
+  }
 }
 
 function conflictText(conflicts: readonly string[]): string {
@@ -152,28 +242,55 @@ export function lintExclusion(detection: Expr, exclusion: Expr): AnalysisWarning
         push({ code: 'generic-contains', message: `${describePred(p)} tests a generic word${also}; compare a more specific value`, span: p.span });
       }
     }
-    if (!isTextPred(p)) continue;
-    for (const d of detectionPreds) {
-      if (d.field !== p.field) continue;
-      const a = p.value;
-      const b = d.value;
-      if (a !== b && a.toLowerCase() === b.toLowerCase() && (p.cased || d.cased)) {
+    for (const m of nearMissesOf(p, detectionPreds, false)) {
+      if (m.code === 'case-mismatch') {
         push({
           code: 'case-mismatch',
-          message: `${describePred(p)} differs from the detection's ${describePred(d)} only by case, and the comparison is case-sensitive, so they never match the same value`,
+          message: `${describePred(p)} differs from the detection's ${m.near} only by case, and the comparison is case-sensitive, so they never match the same value`,
+          span: p.span,
+        });
+      } else {
+        push({
+          code: 'missing-extension',
+          message: `${describePred(p)} lacks the file extension of the detection's ${m.near}: "${m.pred.value}" is not "${m.base}"; did you mean "${m.base}"?`,
           span: p.span,
         });
       }
+    }
+  }
+  return out;
+}
+
+interface NearMiss {
+  readonly code: 'case-mismatch' | 'missing-extension';
+  /** The exclusion's predicate. */
+  readonly pred: TextPred;
+  /** The detection predicate it nearly matches, described. */
+  readonly near: string;
+  /** missing-extension: the detection value's file name. */
+  readonly base?: string;
+}
+
+/** Exclusion values that nearly, but never, meet a detection value on the same field; with
+ *  `anyField`, a value without the file extension of a detection value on any field (the name of
+ *  the process that wrote the detected file, say) counts too. */
+function nearMisses(detection: Expr, exclusion: Expr, anyField = false): NearMiss[] {
+  const detectionPreds = predicates(detection).filter(isTextPred);
+  return predicates(exclusion).flatMap((p) => nearMissesOf(p, detectionPreds, anyField));
+}
+
+function nearMissesOf(p: Pred, detectionPreds: readonly TextPred[], anyField: boolean): NearMiss[] {
+  const out: NearMiss[] = [];
+  if (isTextPred(p)) {
+    for (const d of detectionPreds) {
+      if (d.field !== p.field && !anyField) continue;
+      const a = p.value;
+      const b = d.value;
+      if (d.field === p.field && a !== b && a.toLowerCase() === b.toLowerCase() && (p.cased || d.cased)) out.push({ code: 'case-mismatch', pred: p, near: describePred(d) });
       if ((p.op === 'eq' || p.op === 'endswith') && !extension.test(a)) {
         const base = b.slice(Math.max(b.lastIndexOf('\\'), b.lastIndexOf('/')) + 1);
         const m = extension.exec(base);
-        if (m && base.slice(0, m.index).toLowerCase() === a.toLowerCase() && a !== '') {
-          push({
-            code: 'missing-extension',
-            message: `${describePred(p)} lacks the file extension of the detection's ${describePred(d)}: "${a}" is not "${base}"; did you mean "${base}"?`,
-            span: p.span,
-          });
-        }
+        if (m && base.slice(0, m.index).toLowerCase() === a.toLowerCase() && a !== '') out.push({ code: 'missing-extension', pred: p, near: describePred(d), base });
       }
     }
   }

@@ -22,6 +22,8 @@ export interface RunSettings {
   readonly placeholders?: Readonly<Record<string, readonly string[]>> | undefined;
   /** Exclusion files given with --exclusions (already checked by the command). */
   readonly exclusionFiles: readonly string[];
+  /** --no-exclusions: the untuned detection, even for rules that name their own exclusions file. */
+  readonly untuned?: boolean | undefined;
   /** Colours in the formatted errors. */
   readonly color: boolean;
 }
@@ -29,7 +31,7 @@ export interface RunSettings {
 /** A ConversionResult with its diagnostics in JSON form (and the error formatted for people). */
 export interface RunResult extends Omit<ConversionResult, 'error' | 'warnings'> {
   readonly error: (JsonDiagnostic & { readonly formatted: string }) | null;
-  readonly warnings: readonly JsonDiagnostic[];
+  readonly warnings: readonly (JsonDiagnostic & { readonly formatted: string })[];
 }
 
 export interface FileOutcome {
@@ -84,7 +86,7 @@ export class Converter {
       query: r.query,
       status: r.status,
       error: r.error ? { ...jsonDiagnostic(r.error), formatted: formatDiagnostic(r.error, { color: this.settings.color }) } : null,
-      warnings: r.warnings.map(jsonDiagnostic),
+      warnings: r.warnings.map((w) => ({ ...jsonDiagnostic(w), formatted: formatDiagnostic(w, { color: this.settings.color }) })),
     };
   }
 
@@ -141,6 +143,10 @@ export class Converter {
     for (const compiled of compileSigma(text, file.path, { placeholders: this.settings.placeholders })) {
       let doc = compiled;
       let error: Diagnostic | undefined;
+      if (this.settings.untuned) {
+        docs.push({ doc });
+        continue;
+      }
       try {
         const own = this.ruleExclusions.forRule(compiled, file.path);
         ({ doc, error } = tuneDocument(compiled, own ? [...this.optionExclusions, own] : this.optionExclusions));

@@ -1,10 +1,11 @@
 // Exclusion files on the command line: `--exclusions <file>` (every rule of the run) and a rule's
 // own `rulecast: {exclusions: <path>}` (relative to the rule file), read once each.
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { isRulecastError, RulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
 import { tuneWith } from '../exclusions/apply.js';
+import { tunedQueryWarnings } from '../analysis/tuned.js';
 import type { CompiledDocument } from '../index.js';
 import { readTextFile } from './files.js';
 import type { Terminal } from './terminal.js';
@@ -49,7 +50,8 @@ export class RuleExclusions {
     let cached = this.cache.get(absolute);
     if (!cached) {
       try {
-        cached = readExclusions(readTextFile(ref, absolute).text, absolute);
+        const shown = relative(process.cwd(), absolute);
+        cached = readExclusions(readTextFile(ref, absolute).text, shown.startsWith('..') ? absolute : shown);
       } catch (err) {
         if (isRulecastError(err)) cached = err;
         else if (err instanceof Error && 'code' in err && err.code === 'ENOENT') {
@@ -71,7 +73,8 @@ export function tuneDocument(doc: CompiledDocument, files: readonly ExclusionFil
   try {
     const meta = doc.document?.meta;
     const { query, warnings } = tuneWith(doc.query, files, { id: doc.id, name: meta?.name, logsource: doc.document?.logsource ?? {} });
-    return { doc: { ...doc, query, diagnostics: [...doc.diagnostics, ...warnings.filter((w) => w.severity === 'warning')] } };
+    const verdicts = tunedQueryWarnings(query);
+    return { doc: { ...doc, query, diagnostics: [...doc.diagnostics, ...warnings.filter((w) => w.severity === 'warning'), ...verdicts] } };
   } catch (err) {
     if (isRulecastError(err)) return { doc, error: err.diagnostic };
     throw err;

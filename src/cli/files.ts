@@ -18,7 +18,8 @@ export interface InputFile {
 const ruleExtensions = '{yml,yaml,kql}';
 
 /** Expands files, folders (every .yml/.yaml/.kql below) and globs, in a stable order, without
- *  duplicates. A path that does not exist, or a glob that matches nothing, is a usage error. */
+ *  duplicates. A path that does not exist, a glob that matches nothing, or inputs that hold no
+ *  rule file at all, is a usage error. */
 export function expandInputs(inputs: readonly string[], cwd = process.cwd()): InputFile[] {
   const seen = new Set<string>();
   const out: InputFile[] = [];
@@ -49,6 +50,9 @@ export function expandInputs(inputs: readonly string[], cwd = process.cwd()): In
     } else {
       throw new UsageError(`no such file or folder: ${input}`);
     }
+  }
+  if (out.length === 0) {
+    throw new UsageError(`no rule files found: searched ${inputs.map((i) => `'${i}'`).join(', ')} for .yml, .yaml and .kql files (a KQL document in .md or .txt is read when named itself)`);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { processTerminal, write, type Terminal } from './terminal.js';
 import { UsageError } from './usage.js';
 import { isRulecastError } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
+import { nearest } from '../rule/load.js';
 
 const commands: Record<string, { run: (argv: string[], term: Terminal) => number | Promise<number>; help: string; summary: string }> = {
   convert: { run: convertCommand, help: convertHelp, summary: 'convert Sigma rules into KQL, SPL or EQL queries' },
@@ -51,10 +52,13 @@ export async function run(argv: string[], term: Terminal = processTerminal()): P
       return 0;
     }
     const command = commands[name];
-    if (!command) throw new UsageError(`unknown command '${name}'`);
+    if (!command) {
+      const near = nearest(name, Object.keys(commands));
+      throw new UsageError(`unknown command '${name}'${near ? `; did you mean '${near}'?` : `; commands: ${Object.keys(commands).join(', ')}`}`);
+    }
     return await command.run(rest, term);
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (err instanceof UsageError) {
       write(term.err, `rulecast: ${err.message}`);
       write(term.err, `Run 'rulecast ${name && commands[name] ? `${name} ` : ''}--help' for usage.`);
       return 2;

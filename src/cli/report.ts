@@ -6,9 +6,11 @@ export interface JsonDiagnostic {
   message: string;
   line: number | null;
   column: number | null;
+  /** The file line and column are in (a rule's exclusions file, say), when known. */
+  path?: string | null;
 }
 
 export function jsonDiagnostic(d: Diagnostic): JsonDiagnostic {
-  const { line, column } = diagnosticLocation(d);
-  return { code: d.code, message: d.message, line, column };
+  const { path, line, column } = diagnosticLocation(d);
+  return { code: d.code, message: d.message, line, column, path };
 }

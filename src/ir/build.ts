@@ -53,7 +53,7 @@ export function withField(p: Pred, field: string | null): Pred {
 // shape instead of a handful, which keeps its property accesses fast. No spread, no `delete`.
 function makePred(init: PredInit | Pred, field: string | null): Pred {
   const { value, timePart } = init as { value?: unknown; timePart?: unknown };
-  return Object.freeze({ kind: 'pred', op: init.op, field, value, cased: init.cased ?? false, span: init.span, timePart }) as unknown as Pred;
+  return Object.freeze({ kind: 'pred', op: init.op, field, value, cased: init.cased ?? false, span: init.span, fieldSpan: init.fieldSpan, timePart }) as unknown as Pred;
 }
 
 /**
@@ -62,7 +62,7 @@ function makePred(init: PredInit | Pred, field: string | null): Pred {
  * (a `?`, or a `*` in the middle) → an anchored `wildcard` match. Backends then only meet the
  * general `wildcard` operator when no simpler one says the same.
  */
-export function stringPred(field: string | null, value: Pattern, cased: boolean, span?: Span): Pred {
+export function stringPred(field: string | null, value: Pattern, cased: boolean, span?: Span, fieldSpan?: Span): Pred {
   // Lowering mostly hands over patterns in normal form already; normalising copies them.
   const p = isNormalPattern(value.parts) ? value : normalisePattern(value.parts);
   const parts = p.parts;
@@ -73,20 +73,20 @@ export function stringPred(field: string | null, value: Pattern, cased: boolean,
   // In normal form a pattern without wildcards is at most one literal, and a `*` is never doubled.
   switch (parts.length) {
     case 0:
-      return pred({ op: 'eq', field, value: '', cased, span });
+      return pred({ op: 'eq', field, value: '', cased, span, fieldSpan });
     case 1:
-      if (typeof first === 'string') return pred({ op: 'eq', field, value: first, cased, span });
-      if (first === STAR) return pred({ op: 'contains', field, value: '', cased, span });
+      if (typeof first === 'string') return pred({ op: 'eq', field, value: first, cased, span, fieldSpan });
+      if (first === STAR) return pred({ op: 'contains', field, value: '', cased, span, fieldSpan });
       break;
     case 2:
-      if (typeof first === 'string' && second === STAR) return pred({ op: 'startswith', field, value: first, cased, span });
-      if (first === STAR && typeof second === 'string') return pred({ op: 'endswith', field, value: second, cased, span });
+      if (typeof first === 'string' && second === STAR) return pred({ op: 'startswith', field, value: first, cased, span, fieldSpan });
+      if (first === STAR && typeof second === 'string') return pred({ op: 'endswith', field, value: second, cased, span, fieldSpan });
       break;
     case 3:
-      if (first === STAR && typeof second === 'string' && third === STAR) return pred({ op: 'contains', field, value: second, cased, span });
+      if (first === STAR && typeof second === 'string' && third === STAR) return pred({ op: 'contains', field, value: second, cased, span, fieldSpan });
       break;
   }
-  return pred({ op: 'wildcard', field, value: p, cased, span });
+  return pred({ op: 'wildcard', field, value: p, cased, span, fieldSpan });
 }
 
 /** Whether parts are what `pattern()` would make of them: no empty or adjacent literals, no `**`,

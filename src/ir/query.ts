@@ -8,6 +8,8 @@ export interface QueryLogsource {
   readonly product?: string | undefined;
   readonly service?: string | undefined;
   readonly definition?: string | undefined;
+  /** Where the log source is written (the `logsource` key), for errors about it. */
+  readonly span?: Span | undefined;
 }
 
 export interface QueryMeta {

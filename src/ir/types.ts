@@ -52,8 +52,11 @@ interface PredBase {
   readonly field: string | null;
   /** Case-sensitive string comparison (Sigma `|cased`, KQL `==`); false = case-insensitive. */
   readonly cased: boolean;
-  /** Where the predicate came from, for errors raised by later stages. Not part of equality. */
+  /** Where the predicate came from (its value), for errors raised by later stages. Not part of
+   *  equality. */
   readonly span?: Span | undefined;
+  /** Where its field name is written, for errors about the field (a mapping, a column). */
+  readonly fieldSpan?: Span | undefined;
 }
 
 /** Exact equality: case-insensitive for strings unless `cased`; a number or boolean matches its

@@ -94,6 +94,11 @@ function modifierRefs(key: YScalar): ModifierRef[] {
   return mods;
 }
 
+/** The field name of a key (`Image` of `Image|endswith`), or the whole key when it is quoted. */
+function fieldNameSpan(ctx: DetectionContext, key: YScalar, field: string): Span {
+  return keyIsRaw(key) ? span(ctx.source, key.start, key.start + field.length) : nodeSpan(ctx, key);
+}
+
 function keyIsRaw(key: YScalar): boolean {
   return key.style === 'plain' && key.end - key.start === key.text.length;
 }
@@ -205,15 +210,16 @@ function lowerItem(ctx: DetectionContext, field: string | null, mods: readonly M
   }
 
   const keywordDefault = field === null && !applied.some((a) => keywordPlacingModifiers.has(a));
+  const fieldSpan = field !== null && keyNode ? fieldNameSpan(ctx, keyNode, field) : undefined;
   const exprs: Expr[] = [];
   for (const alt of alternatives) {
     // Most values stay one value, and or() of one expression is that expression.
     if (alt.values.length === 1) {
-      exprs.push(toPred(ctx, field, alt.values[0]!, alt.node, keywordDefault, keyNode));
+      exprs.push(toPred(ctx, field, alt.values[0]!, alt.node, keywordDefault, keyNode, fieldSpan));
       continue;
     }
     const preds: Expr[] = [];
-    for (const v of alt.values) preds.push(toPred(ctx, field, v, alt.node, keywordDefault, keyNode));
+    for (const v of alt.values) preds.push(toPred(ctx, field, v, alt.node, keywordDefault, keyNode, fieldSpan));
     exprs.push(or(...preds));
   }
   const combined = flags.all ? and(...exprs) : or(...exprs);
@@ -234,39 +240,39 @@ function needField(field: string | null, what: string, where: Span): void {
   if (field === null) throw new RulecastError('keyword-needs-field', `${what} needs a field; a keyword searches values, it cannot test ${what}`, where);
 }
 
-function toPred(ctx: DetectionContext, field: string | null, v: ModValue, node: YScalar, keywordDefault: boolean, keyNode: YScalar | undefined): Expr {
+function toPred(ctx: DetectionContext, field: string | null, v: ModValue, node: YScalar, keywordDefault: boolean, keyNode: YScalar | undefined, fieldSpan: Span | undefined): Expr {
   const where = nodeSpan(ctx, node);
   switch (v.type) {
     case 'string': {
       const p = keywordDefault ? withStars(v.pattern, true, true) : v.pattern;
-      return stringPred(field, p, v.cased, where);
+      return stringPred(field, p, v.cased, where, fieldSpan);
     }
     case 'number':
       if (field === null) return stringPred(null, pattern(keywordDefault ? [STAR, v.raw, STAR] : [v.raw]), false, where);
-      return pred({ op: 'eq', field, value: v.value, span: where });
+      return pred({ op: 'eq', field, value: v.value, span: where, fieldSpan });
     case 'bool':
       if (field === null) return stringPred(null, pattern(keywordDefault ? [STAR, v.raw, STAR] : [v.raw]), false, where);
-      return pred({ op: 'eq', field, value: v.value, span: where });
+      return pred({ op: 'eq', field, value: v.value, span: where, fieldSpan });
     case 'null':
       needField(field, 'null', where);
-      return pred({ op: 'null', field, span: where });
+      return pred({ op: 'null', field, span: where, fieldSpan });
     case 're':
-      return pred({ op: 're', field, value: v.value, cased: v.cased, span: where });
+      return pred({ op: 're', field, value: v.value, cased: v.cased, span: where, fieldSpan });
     case 'cidr':
-      return pred({ op: 'cidr', field, value: v.value, span: where });
+      return pred({ op: 'cidr', field, value: v.value, span: where, fieldSpan });
     case 'compare':
-      return pred({ op: v.op, field, value: v.value, span: where });
+      return pred({ op: v.op, field, value: v.value, span: where, fieldSpan });
     case 'exists': {
       needField(field, 'exists', where);
-      const exists = pred({ op: 'exists', field, span: keyNode ? nodeSpan(ctx, keyNode) : where });
+      const exists = pred({ op: 'exists', field, span: keyNode ? nodeSpan(ctx, keyNode) : where, fieldSpan });
       return v.value ? exists : not(exists);
     }
     case 'fieldref':
       needField(field, 'a field reference', where);
-      return pred({ op: 'fieldref', field, value: v.value, cased: v.cased, span: where });
+      return pred({ op: 'fieldref', field, value: v.value, cased: v.cased, span: where, fieldSpan });
     case 'timepart':
       if (field === null) needField(field, `the ${v.part} of a timestamp`, where);
-      return pred({ op: 'eq', field, value: v.value, timePart: v.part, span: where });
+      return pred({ op: 'eq', field, value: v.value, timePart: v.part, span: where, fieldSpan });
   }
 }
 

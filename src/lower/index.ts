@@ -27,9 +27,11 @@ export function lowerRule(rule: SigmaRule, options: LowerOptions = {}): LoweredR
   const ctx: DetectionContext = { source: rule.source, placeholders: options.placeholders, diagnostics };
   const expr = simplify(lowerConditions(ctx, rule.detection));
   const { category, product, service, definition } = rule.logsource;
+  const logsourceKey = rule.keys.get('logsource')?.key;
+  const logsourceSpan = logsourceKey ? { source: rule.source, start: logsourceKey.start, end: logsourceKey.end } : undefined;
   const query: RuleQuery = {
     expr,
-    logsources: [{ category, product, service, definition }, ...extensions.logsources],
+    logsources: [{ category, product, service, definition, span: logsourceSpan }, ...extensions.logsources],
     lookback: extensions.lookback,
     meta: queryMeta(rule.meta),
     fields: rule.meta.fields,

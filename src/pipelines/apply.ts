@@ -73,7 +73,7 @@ function applyToBranch(p: Pipeline, b: Branch, query: RuleQuery, lenient: boolea
   if (p.sources.length > 0) {
     rule = sourceRuleFor(p, b.logsource);
     if (!rule && p.unmatchedLogsource === 'error' && !lenient) {
-      throw new RulecastError('unsupported-logsource', `pipeline ${p.name} has no source for logsource ${describeLogsource(b.logsource)}`, query.span, [`sources of ${p.name}: ${sourceList(p)}`]);
+      throw new RulecastError('unsupported-logsource', `pipeline ${p.name} has no source for logsource ${describeLogsource(b.logsource)}`, b.logsource.span ?? query.span, [`sources of ${p.name}: ${sourceList(p)}`]);
     }
   }
   const source = rule ? rule.source : b.source;
@@ -124,13 +124,13 @@ class FieldMapper {
   }
 
   private unknown(field: string, p?: Pred): never {
-    throw new RulecastError('unmapped-field', `field '${field}' has no mapping${this.where()} (pipeline ${this.pipeline.name})`, p?.span, [
+    throw new RulecastError('unmapped-field', `field '${field}' has no mapping${this.where()} (pipeline ${this.pipeline.name})`, p?.fieldSpan ?? p?.span, [
       'rulecast never renders a field the target does not have; add the field to a pipeline (-p your.yml) or use a field the pipeline knows',
     ]);
   }
 
   private unsupported(field: string, target: Extract<FieldTarget, { kind: 'unsupported' }>, p?: Pred): never {
-    throw new RulecastError('unsupported-field', `field '${field}' has no equivalent${this.where()} (pipeline ${this.pipeline.name})${target.reason ? `: ${target.reason}` : ''}`, p?.span);
+    throw new RulecastError('unsupported-field', `field '${field}' has no equivalent${this.where()} (pipeline ${this.pipeline.name})${target.reason ? `: ${target.reason}` : ''}`, p?.fieldSpan ?? p?.span);
   }
 
   /** A field no map knows, when the pipeline is not strict: as written, or with the pipeline's prefix. */

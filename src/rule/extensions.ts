@@ -51,7 +51,7 @@ export function readExtensions(doc: SigmaDocument): { extensions: RuleExtensions
           fail("each entry of 'rulecast.logsources' must be a mapping like the rule's 'logsource'", item);
           continue;
         }
-        const ls: Record<string, string> = {};
+        const ls: { -readonly [K in keyof QueryLogsource]: QueryLogsource[K] } = { span: nodeSpan(doc.source, item) };
         for (const e of item.entries) {
           const k = e.key.kind === 'scalar' ? e.key.text : '';
           if (!['category', 'product', 'service', 'definition'].includes(k)) {
@@ -59,7 +59,7 @@ export function readExtensions(doc: SigmaDocument): { extensions: RuleExtensions
           } else if (e.value.kind !== 'scalar' || typeof e.value.value !== 'string') {
             fail(`'${k}' must be a string`, e.value);
           } else {
-            ls[k] = e.value.value;
+            ls[k as 'category' | 'product' | 'service' | 'definition'] = e.value.value;
           }
         }
         if (!ls.category && !ls.product && !ls.service) fail('a logsource needs at least one of category, product or service', item);

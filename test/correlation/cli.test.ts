@@ -104,6 +104,25 @@ describe('correlations on the command line', () => {
     });
   });
 
+  it('match resolves a correlation\'s rules across the files given', () => {
+    const dir = tempRules({
+      'mr_brute.yml': brute(),
+      'failed.yml': failed,
+      'process.yml': other,
+      'events.jsonl': '{"@timestamp": 0, "EventID": 4625, "TargetUserName": "a"}\n{"@timestamp": 1000, "EventID": 4625, "TargetUserName": "a"}\n{"@timestamp": 2000, "EventID": 4688}\n',
+    });
+    const r = rulecast(['match', join(dir, 'mr_brute.yml'), join(dir, 'failed.yml'), join(dir, 'process.yml'), '-e', join(dir, 'events.jsonl'), '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const json = JSON.parse(r.stdout) as { matches: number[]; rules: { title: string; matches: number[] }[]; correlations: { alerts: { events: number[] }[] }[] };
+    assert.deepEqual(json.matches, [2]);
+    assert.deepEqual(json.rules.map((x) => [x.title, x.matches]), [['Process', [2]]]);
+    assert.deepEqual(json.correlations.map((c) => c.alerts.map((a) => a.events)), [[[0, 1]]]);
+    // Alone, the correlation's rule is missing: a located error, exit 1.
+    const alone = rulecast(['match', join(dir, 'mr_brute.yml'), '-e', join(dir, 'events.jsonl')]);
+    assert.equal(alone.status, 1);
+    assert.match(alone.stderr, /error\[unknown-rule-reference\][^\n]*\n --> [^\n]*mr_brute\.yml:5:7/);
+  });
+
   it('match: --time-field, and an event without a readable time is an error (exit 1)', () => {
     const dir = tempRules({ 'mr_brute.yml': `${brute()}---\n${failed}`, 'events.jsonl': '{"when": 1714557600000, "EventID": 4625, "TargetUserName": "a"}\n{"when": 1714557601000, "EventID": 4625, "TargetUserName": "a"}\n' });
     const ok = rulecast(['match', join(dir, 'mr_brute.yml'), '-e', join(dir, 'events.jsonl'), '--time-field', 'when']);

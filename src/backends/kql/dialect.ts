@@ -93,7 +93,7 @@ function predField(p: Pred): string {
 
 /** Equality of a column with a value, or undefined with `negated` when there is no one-piece form. */
 function eq(ctx: KqlContext, p: EqPred, negated: boolean): string | undefined {
-  const c = column(ctx, predField(p), p.span);
+  const c = column(ctx, predField(p), p.fieldSpan ?? p.span);
   const v = p.value;
   if (p.timePart) {
     if (typeof v !== 'number') return fail('unsupported-value', `a time part compares with a number, not '${String(v)}'`, p.span);
@@ -141,7 +141,7 @@ const stringOps = { contains: 'contains', startswith: 'startswith', endswith: 'e
 function stringOp(ctx: KqlContext, p: StringPred | Extract<Pred, { op: 'has' }>, negated: boolean): string {
   const op = `${negated ? '!' : ''}${stringOps[p.op]}${p.cased ? '_cs' : ''}`;
   if (p.field === null) return `* ${op} ${kqlString(p.value, p.span)}`;
-  const c = column(ctx, p.field, p.span);
+  const c = column(ctx, p.field, p.fieldSpan ?? p.span);
   if (p.value === '' && p.op !== 'has') {
     // Every present string contains, starts and ends with "": Sigma's `F: '*'` means present.
     return negated ? notPresent(c) : c.present;
@@ -157,7 +157,7 @@ function notPresent(c: Column): string {
 function wildcard(ctx: KqlContext, p: WildcardPred): string {
   const regex = kqlRegexLiteral(wildcardRegex(p.value, p.cased), p.span);
   if (p.field === null) return `* matches regex ${regex}`;
-  return `${textOf(column(ctx, p.field, p.span))} matches regex ${regex}`;
+  return `${textOf(column(ctx, p.field, p.fieldSpan ?? p.span))} matches regex ${regex}`;
 }
 
 function regex(ctx: KqlContext, p: RegexPred): string {
@@ -165,14 +165,14 @@ function regex(ctx: KqlContext, p: RegexPred): string {
   const flags = `${p.cased ? '' : 'i'}${p.value.flags.m ? 'm' : ''}${p.value.flags.s ? 's' : ''}`;
   const literal = kqlRegexLiteral(flags ? `(?${flags})${p.value.pattern}` : p.value.pattern, p.span);
   if (p.field === null) return `* matches regex ${literal}`;
-  const c = column(ctx, p.field, p.span);
+  const c = column(ctx, p.field, p.fieldSpan ?? p.span);
   const text = `${textOf(c)} matches regex ${literal}`;
   // A regex that matches "" would also match a missing string (which KQL reads as "").
   return re.test('') ? `(${c.present} and ${text})` : text;
 }
 
 function cidrCall(ctx: KqlContext, p: CidrPred): string {
-  const c = column(ctx, predField(p), p.span);
+  const c = column(ctx, predField(p), p.fieldSpan ?? p.span);
   const net = parseCidr(p.value.network);
   if (!net) return fail('invalid-cidr', `'${p.value.network}' is not a CIDR network`, p.span);
   if (overlapsIPv4Mapped(net)) {
@@ -185,14 +185,14 @@ function cidrCall(ctx: KqlContext, p: CidrPred): string {
 const compareOps = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
 function compareOperand(ctx: KqlContext, p: ComparePred): string {
-  const c = column(ctx, predField(p), p.span);
+  const c = column(ctx, predField(p), p.fieldSpan ?? p.span);
   if (c.kind === 'number' || c.kind === 'unknown') return c.text;
   if (c.kind === 'string' || c.kind === 'dynamic') return `toreal(${c.text})`;
   return fail('type-mismatch', `field '${c.field}' is not numeric, so '${p.op}' cannot compare it with ${p.value}`, p.span);
 }
 
 function fieldref(ctx: KqlContext, p: FieldRefPred): string {
-  const a = column(ctx, predField(p), p.span);
+  const a = column(ctx, predField(p), p.fieldSpan ?? p.span);
   const b = column(ctx, p.value.field, p.span);
   const A = textOf(a);
   const B = textOf(b);
@@ -252,9 +252,9 @@ function renderPred(ctx: KqlContext, p: Pred): string {
     case 'gte':
       return `${compareOperand(ctx, p)} ${compareOps[p.op]} ${kqlNumber(p.value, p.span)}`;
     case 'exists':
-      return column(ctx, p.field!, p.span).present;
+      return column(ctx, p.field!, p.fieldSpan ?? p.span).present;
     case 'null':
-      return notPresent(column(ctx, p.field!, p.span));
+      return notPresent(column(ctx, p.field!, p.fieldSpan ?? p.span));
     case 'fieldref':
       return fieldref(ctx, p);
   }
@@ -271,9 +271,9 @@ function renderNegated(ctx: KqlContext, p: Pred): string | undefined {
     case 'has':
       return p.field === null ? undefined : stringOp(ctx, p, true);
     case 'exists':
-      return p.field === null ? undefined : notPresent(column(ctx, p.field, p.span));
+      return p.field === null ? undefined : notPresent(column(ctx, p.field, p.fieldSpan ?? p.span));
     case 'null':
-      return p.field === null ? undefined : column(ctx, p.field, p.span).present;
+      return p.field === null ? undefined : column(ctx, p.field, p.fieldSpan ?? p.span).present;
     default:
       return undefined;
   }
@@ -282,7 +282,7 @@ function renderNegated(ctx: KqlContext, p: Pred): string | undefined {
 function listValues(ctx: KqlContext, preds: readonly EqPred[], negated: boolean): string | undefined {
   const first = preds[0]!;
   if (first.field === null || first.timePart) return undefined;
-  const c = column(ctx, first.field, first.span);
+  const c = column(ctx, first.field, first.fieldSpan ?? first.span);
   const values = preds.map((p) => p.value);
   if (values.every((v) => typeof v === 'string')) {
     const strings = values as string[];

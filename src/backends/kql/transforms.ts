@@ -36,7 +36,7 @@ registerTransform('sysmon-hashes', (args, span) => {
     if (!columns.has(algorithm)) return cannot(p, context, 'sysmon-hashes', `has no column for the hash algorithm '${m[1]}'`);
     const field = columns.get(algorithm);
     if (field === null || field === undefined) {
-      throw new RulecastError('unsupported-field', `field '${context.originalField}' ${algorithm} has no equivalent${context.source ? ` in ${context.source}` : ''} (pipeline ${context.pipeline})`, p.span, [
+      throw new RulecastError('unsupported-field', `field '${context.originalField}' ${algorithm} has no equivalent${context.source ? ` in ${context.source}` : ''} (pipeline ${context.pipeline})`, p.fieldSpan ?? p.span, [
         'a condition on a hash the table does not record cannot be checked; dropping it would change what the rule selects',
       ]);
     }

@@ -1,5 +1,5 @@
 // rulecast analyze <rules...> --exclusions <file> [-t <target>] [-p <pipeline>]... [--json] [-o <file>]
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.js';
 import { resolve } from 'node:path';
 import { analyzeExclusionPairs, type ExclusionAnalysis } from '../../analysis/exclusion.js';
 import { getTarget, listTargets } from '../../backends/registry.js';
@@ -57,18 +57,14 @@ interface AnalysisRow {
 }
 
 export function analyzeCommand(argv: string[], term: Terminal): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandArgs('analyze', argv, {
       exclusions: { type: 'string', short: 'x', multiple: true },
       target: { type: 'string', short: 't' },
       pipeline: { type: 'string', short: 'p', multiple: true },
       json: { type: 'boolean' },
       output: { type: 'string', short: 'o' },
       help: { type: 'boolean', short: 'h' },
-    },
-  });
+    });
   if (values.help) {
     write(term.out, analyzeHelp);
     return 0;

@@ -1,5 +1,5 @@
 // rulecast check <files|dirs|globs...> [--json]: validation and linting only.
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { compileSigma, CorrelationRun, documentKey } from '../../index.js';
@@ -35,11 +35,7 @@ interface CheckedDocument {
 }
 
 export function checkCommand(argv: string[], term: Terminal): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, placeholders: { type: 'string' } },
-  });
+  const { values, positionals } = parseCommandArgs('check', argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, placeholders: { type: 'string' } });
   if (values.help) {
     write(term.out, checkHelp);
     return 0;

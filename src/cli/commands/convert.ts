@@ -1,5 +1,5 @@
 // rulecast convert <files|dirs|globs...> -t <target>... [-p <pipeline>]... [-f <format>] [-o <out>] [--json]
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.js';
 import { join, relative, dirname, basename, extname, resolve } from 'node:path';
 import { getTarget, listTargets } from '../../backends/registry.js';
 import { loadPipeline } from '../../pipelines/load.js';
@@ -11,6 +11,7 @@ import { convertFiles } from '../parallel.js';
 import { progressBar, summaryTable } from '../progress.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
+import { formatStyle, joinOutputs, type StreamedOutput } from '../../output/formats.js';
 
 export const convertHelp = `Usage: rulecast convert <files|folders|globs...> -t <target> [options]
 
@@ -32,17 +33,25 @@ Options:
                           written, no table/index, the bare expression. Prefix with a target to
                           scope it: -p kql:sentinel-asim -p spl:splunk-cim
   -f, --format <name>     output format (default: 'default'); may be scoped like -p: -f kql:sentinel-rule
-  -o, --output <path>     write to this file, or into this folder (an existing one, or a path
-                          ending with /): one file per rule and target, mirroring the input tree,
-                          named after the rule file with the target's extension. Files are
-                          written atomically.
+  -o, --output <path>     write to this file (several queries are separated by a comment naming
+                          rule and target), or into this folder (an existing one, or a path
+                          ending with /): one file per rule and target, mirroring the input
+                          tree, named after the rule file with the format's extension (.kql,
+                          .spl, .eql, .yml; .yaml, .json, .conf, .ndjson for rule formats); a
+                          file holding several rules gets .<n> per document; outputs whose names
+                          would collide keep the rule file's extension too (x.yml.kql,
+                          x.yaml.kql). Files are written atomically; a run that would write a
+                          file twice, or over an input, writes nothing and exits 2.
       --skip-unsupported  rules a target cannot express are skipped: listed in the summary, not
                           printed as errors, and they do not make the exit status 1
   -x, --exclusions <file> tune every rule with the exclusions of this file (repeatable): our YAML
                           (exclusions: [{name, description, filter}]), the Scenario/Filter text
                           form, or Sigma filter documents (which apply to the rules they name).
-                          A rule's own file (rulecast: {exclusions: file}) always applies.
+                          A rule's own file (rulecast: {exclusions: file}) applies too. Every
+                          tuned rule is analysed: an exclusion that removes every detection,
+                          none, or all but an artefact is reported as a warning
       --filter <file>     the same, as sigma-cli calls it (Sigma filter documents)
+      --no-exclusions     the untuned detection, even for rules that name their own exclusions
       --json              print {"results": [...], "summary": {...}} instead of queries
                           (summary.correlated: rules used by correlations, not output alone)
   -j, --jobs <n>          convert on n worker threads (default: none; helps on machines with
@@ -82,10 +91,7 @@ function isPipelineFile(p: string): boolean {
 }
 
 export async function convertCommand(argv: string[], term: Terminal): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandArgs('convert', argv, {
       target: { type: 'string', short: 't', multiple: true },
       pipeline: { type: 'string', short: 'p', multiple: true },
       format: { type: 'string', short: 'f', multiple: true },
@@ -97,9 +103,9 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
       exclusions: { type: 'string', short: 'x', multiple: true },
       // sigma-cli's name for Sigma filter documents: the same mechanism.
       filter: { type: 'string', multiple: true },
+      'no-exclusions': { type: 'boolean' },
       jobs: { type: 'string', short: 'j' },
-    },
-  });
+    });
   if (values.help) {
     write(term.out, convertHelp);
     return 0;
@@ -139,10 +145,12 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   }
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
   const exclusionFiles = [...(values.exclusions ?? []), ...(values.filter ?? [])];
+  const untuned = values['no-exclusions'] === true;
+  if (untuned && exclusionFiles.length > 0) throw new UsageError('--no-exclusions converts the untuned detection; it cannot be combined with --exclusions or --filter');
   const exclusionsRead = readOptionExclusions(exclusionFiles, term);
   const inputs = expandInputs(positionals);
   const skip = values['skip-unsupported'] === true;
-  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, color: term.color };
+  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, untuned, color: term.color };
 
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
   const preloaded = { pipelines: checked, exclusions: new Map(exclusionFiles.map((p, i) => [p, exclusionsRead[i]!])) };
@@ -150,9 +158,10 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   progress?.done();
   const results = outcomes.flatMap((o) => o.results);
   const exclusionFilesSkipped = outcomes.filter((o) => o.exclusionsFile).length;
+  if (results.length === 0) throw new UsageError(`no rules found: the ${inputs.length} file(s) searched in ${positionals.map((p) => `'${p}'`).join(', ')} hold exclusions only`);
   const correlated = outcomes.reduce((n, o) => n + (o.correlated ?? 0), 0);
 
-  if (values.output) writeOutputs(values.output, results, inputs);
+  const written = values.output ? writeOutputs(values.output, results, inputs, formats) : 0;
 
   const count = (status: RunResult['status'], target?: string) => results.filter((r) => r.status === status && (!target || r.target === target)).length;
   const converted = count('converted');
@@ -165,10 +174,10 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
         title: r.title,
         id: r.id,
         query: r.query,
-        error: r.error ? { code: r.error.code, message: r.error.message, line: r.error.line, column: r.error.column } : null,
+        error: r.error ? { code: r.error.code, message: r.error.message, line: r.error.line, column: r.error.column, path: r.error.path } : null,
         target: r.target,
         status: r.status,
-        warnings: r.warnings,
+        warnings: r.warnings.map(({ formatted: _formatted, ...w }) => w),
       })),
       summary: {
         converted,
@@ -177,18 +186,25 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
         invalid,
         targets: Object.fromEntries(targets.map((t) => [t, { converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) }])),
         exclusionFiles: exclusionFilesSkipped,
+        ...(values.output ? { written } : {}),
         correlated,
       },
     };
     write(term.out, JSON.stringify(json, null, 2));
   } else {
     if (!values.output) {
-      const queries = results.filter((r) => r.query !== null).map((r) => r.query!.replace(/\n+$/, ''));
-      if (queries.length) write(term.out, queries.join('\n\n'));
+      const outputs = results.filter((r) => r.query !== null).map((r) => streamed(r, formats));
+      if (outputs.length) write(term.out, joinOutputs(outputs));
     }
-    // An invalid rule is reported once, whatever the number of targets.
+    // An invalid rule is reported once, whatever the number of targets; so is a warning.
     const reported = new Set<string>();
     for (const r of results) {
+      for (const w of r.warnings) {
+        const key = `${r.path}#${r.index}#${w.code}#${w.path}:${w.line}:${w.column}#${w.message}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        write(term.err, w.formatted);
+      }
       if (!r.error || (skip && r.status === 'unsupported')) continue;
       const key = r.status === 'invalid' ? `${r.path}#${r.index}` : `${r.path}#${r.index}#${r.target}`;
       if (reported.has(key)) continue;
@@ -197,28 +213,65 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
     }
     write(term.err, summaryTable(targets.map((t) => ({ target: t, converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) })), skip, term.color));
     if (correlated > 0) write(term.err, `${correlated} rule${correlated === 1 ? ' is' : 's are'} used by correlations and not converted on ${correlated === 1 ? 'its' : 'their'} own ('generate: true' on the correlation converts them)`);
+    if (values.output) write(term.err, `wrote ${written} file${written === 1 ? '' : 's'} to ${values.output}`);
   }
   return invalid > 0 || (unsupported > 0 && !skip) ? 1 : 0;
 }
 
-/** -o names a file (all queries in it) or an existing folder (one file per rule and target,
- *  mirroring the input tree, named after the rule file with the target's extension). */
-function writeOutputs(output: string, results: readonly RunResult[], inputs: readonly InputFile[]): void {
+/** Where -o puts each converted result: into one file (all queries in it, separated by comments
+ *  naming rule and target), or into a folder (an existing one, or a path ending with /). */
+function writeOutputs(output: string, results: readonly RunResult[], inputs: readonly InputFile[], formats: Readonly<Record<string, string>>): number {
   const ok = results.filter((r) => r.query !== null);
   if (!isDirectory(output) && !/[\\/]$/.test(output)) {
-    writeFileAtomic(output, ok.map((r) => r.query!.replace(/\n+$/, '')).join('\n\n') + (ok.length ? '\n' : ''));
-    return;
+    if (inputs.some((i) => resolve(i.absolute) === resolve(output))) throw new UsageError(`-o ${output} is one of the input files; rulecast never writes over a rule`);
+    writeFileAtomic(output, ok.length ? `${joinOutputs(ok.map((r) => streamed(r, formats)))}\n` : '');
+    return ok.length ? 1 : 0;
   }
+  const planned = outputPaths(output, ok, inputs, formats);
+  const foldersMade = new Set<string>();
+  ok.forEach((r, i) => writeFileAtomic(planned[i]!, `${r.query!.replace(/\n+$/, '')}\n`, foldersMade));
+  return planned.length;
+}
+
+function streamed(r: RunResult, formats: Readonly<Record<string, string>>): StreamedOutput {
+  return { target: r.target, format: formats[r.target] ?? 'default', title: r.title, path: r.path, text: r.query! };
+}
+
+/**
+ * One file per converted rule document and target, mirroring the input tree: `<folder>/<path of
+ * the rule file below its input folder, extension replaced by the format's>`, with `.<n>` before
+ * the extension for the n-th document (0-based) of a file holding several. Outputs that would get
+ * the same name keep their rule file's extension too (`x.yml.kql`, `x.yaml.kql`); when even that
+ * is not enough (files of the same name given from different folders), or an output would land on
+ * an input file, nothing is written and the run stops (exit 2) naming them. Decided for all
+ * outputs before any is written.
+ */
+export function outputPaths(output: string, results: readonly RunResult[], inputs: readonly InputFile[], formats: Readonly<Record<string, string>>): string[] {
   const byPath = new Map(inputs.map((i) => [i.path, i]));
   const docsPerFile = new Map<string, number>();
   for (const r of results) docsPerFile.set(r.path, Math.max(docsPerFile.get(r.path) ?? 0, r.index + 1));
-  const foldersMade = new Set<string>();
-  for (const r of ok) {
+  const named = results.map((r) => {
     const input = byPath.get(r.path);
     const rel = input ? relative(input.base, input.absolute) : basename(r.path);
-    const stem = basename(rel, extname(rel));
+    const sourceExt = extname(rel);
     const suffix = (docsPerFile.get(r.path) ?? 1) > 1 ? `.${r.index}` : '';
-    const ext = getTarget(r.target)!.extension;
-    writeFileAtomic(join(output, dirname(rel), `${stem}${suffix}${ext}`), `${r.query!.replace(/\n+$/, '')}\n`, foldersMade);
+    const ext = formatStyle(r.target, formats[r.target] ?? 'default').extension;
+    const stem = join(output, dirname(rel), basename(rel, sourceExt));
+    return { r, short: `${stem}${suffix}${ext}`, long: `${stem}${sourceExt}${suffix}${ext}` };
+  });
+  const count = (paths: readonly string[]) => paths.reduce((m, p) => m.set(p, (m.get(p) ?? 0) + 1), new Map<string, number>());
+  const shortCounts = count(named.map((n) => n.short));
+  const paths = named.map((n) => (shortCounts.get(n.short)! > 1 ? n.long : n.short));
+  const finalCounts = count(paths);
+  const clashes = [...finalCounts].filter(([, n]) => n > 1).map(([p]) => p);
+  if (clashes.length) {
+    const sources = (p: string) => [...new Set(named.filter((_, i) => paths[i] === p).map((n) => n.r.path))].join(' and ');
+    throw new UsageError(
+      `-o ${output}: ${clashes.length} output file(s) would be written more than once, e.g. ${clashes[0]} from ${sources(clashes[0]!)}; nothing was written. Convert a folder that holds both (the output then mirrors it), or convert them separately`,
+    );
   }
+  const inputFiles = new Set(inputs.map((i) => resolve(i.absolute)));
+  const overwrite = paths.find((p) => inputFiles.has(resolve(p)));
+  if (overwrite) throw new UsageError(`-o ${output}: the output ${overwrite} is an input file; rulecast never writes over a rule (choose another output folder)`);
+  return paths;
 }

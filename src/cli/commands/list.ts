@@ -1,5 +1,5 @@
 // rulecast list targets|pipelines|formats [target] [--json]
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.js';
 import { getTarget, listTargets } from '../../backends/registry.js';
 import { getBuiltinPipeline } from '../../pipelines/load.js';
 import { write, type Terminal } from '../terminal.js';
@@ -16,7 +16,7 @@ Examples:
   rulecast list formats --json`;
 
 export function listCommand(argv: string[], term: Terminal): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseCommandArgs('list', argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     write(term.out, listHelp);
     return 0;
