@@ -5,9 +5,12 @@ import { SourceFile } from './diagnostics/source.js';
 import { getTarget } from './backends/registry.js';
 import type { ConvertOptions } from './backends/types.js';
 import type { RuleQuery } from './ir/query.js';
-import { tryLower, type LowerOptions } from './lower/index.js';
+import { tryLower, unsupportedCorrelation, type LowerOptions } from './lower/index.js';
 import { loadSigmaSource, type LoadOptions } from './rule/load.js';
-import type { SigmaDocument } from './rule/types.js';
+import type { CorrelationUse, SigmaCorrelation, SigmaDocument } from './rule/types.js';
+import type { CorrelationQuery } from './ir/correlation.js';
+import { buildCorrelations } from './correlation/build.js';
+import { documentKey, resolveReferences, runDocument, type ReferenceResolution, type RunDocument } from './correlation/resolve.js';
 
 export { RulecastError, isRulecastError, type Diagnostic, type Severity } from './diagnostics/diagnostic.js';
 export { SourceFile, type Span } from './diagnostics/source.js';
@@ -22,6 +25,10 @@ export { parseSigmaString, patternToSigma } from './ir/pattern.js';
 export { simplify, predicates, mapPredicates } from './ir/passes.js';
 export { dumpIr, toJson as irToJson, type IrJson } from './ir/dump.js';
 export { evaluate, type Event } from './ir/evaluate.js';
+export { correlationTypes, correlationOperators, type CorrelationQuery, type CorrelationInput, type CorrelationType, type CorrelationOperator, type Comparison, type GroupField } from './ir/correlation.js';
+export { evaluateCorrelation, evaluateCorrelations, defaultTimeField, parseTime, formatTime, type CorrelationAlert, type CorrelationOptions } from './correlation/evaluate.js';
+export { resolveReferences, runDocument, documentKey, type RunDocument, type ReferenceResolution } from './correlation/resolve.js';
+export { buildCorrelations } from './correlation/build.js';
 export { readEvents, flattenEvent } from './events/read.js';
 export { listTargets, getTarget } from './backends/registry.js';
 export type { Target, ConvertOptions } from './backends/types.js';
@@ -45,11 +52,19 @@ export interface CompiledDocument {
   readonly index: number;
   readonly title: string | null;
   readonly id: string | null;
+  readonly name?: string | null | undefined;
   readonly document?: SigmaDocument | undefined;
   /** Present when the document is a valid rule. */
   readonly query?: RuleQuery | undefined;
   /** Errors (at most one stops lowering) and warnings, in source order. */
   readonly diagnostics: readonly Diagnostic[];
+  /** A correlation document's rules and `generate`, read even when it is invalid. */
+  readonly correlates?: CorrelationUse | undefined;
+  /** After resolveCorrelations: the correlation with its rules resolved (when it has no errors). */
+  readonly correlation?: CorrelationQuery | undefined;
+  /** After resolveCorrelations: a correlation uses this document (without `generate: true`), so
+   *  it is not output on its own. */
+  readonly correlated?: boolean | undefined;
 }
 
 export type CompileOptions = LoadOptions & LowerOptions;
@@ -58,10 +73,30 @@ export type CompileOptions = LoadOptions & LowerOptions;
  *  problems are diagnostics on the document they concern. */
 export function compileSigma(text: string, path = '<input>', options: CompileOptions = {}): CompiledDocument[] {
   return loadSigmaSource(new SourceFile(path, text), options).map((loaded) => {
-    const base = { path, index: loaded.index, title: loaded.title, id: loaded.id, document: loaded.document };
-    if (!loaded.document) return { ...base, diagnostics: loaded.diagnostics };
+    const base = { path, index: loaded.index, title: loaded.title, id: loaded.id, name: loaded.name, correlates: loaded.correlates, document: loaded.document };
+    // A correlation has nothing to lower: its rules are resolved across the run (resolveCorrelations).
+    if (!loaded.document || loaded.document.kind === 'correlation') return { ...base, diagnostics: loaded.diagnostics };
     const lowered = tryLower(loaded.document, options);
     return { ...base, query: lowered.query, diagnostics: [...loaded.diagnostics, ...lowered.diagnostics] };
+  });
+}
+
+/**
+ * Resolves the correlations among the documents of a run (one file's, or many files'): each
+ * correlation gets the errors of its references (unknown, ambiguous, cyclic…) and, when it has
+ * none, its CorrelationQuery; each document a correlation uses without `generate: true` is marked
+ * `correlated` (not output on its own). References are found by id or name in the correlation's
+ * own file first, then among all the documents given.
+ */
+export function resolveCorrelations(docs: readonly CompiledDocument[]): CompiledDocument[] {
+  const correlations = docs.flatMap((d) => (d.document?.kind === 'correlation' ? [d.document] : []));
+  if (correlations.length === 0 && !docs.some((d) => d.correlates)) return [...docs];
+  const resolution = resolveReferences(docs.map(runDocument), correlations);
+  const built = buildCorrelations(docs, resolution);
+  return docs.map((d) => {
+    const key = documentKey(d);
+    const errors = resolution.diagnostics.get(key);
+    return { ...d, diagnostics: errors ? [...d.diagnostics, ...errors] : d.diagnostics, correlation: built.get(key), correlated: resolution.correlated.has(key) };
   });
 }
 
@@ -89,9 +124,12 @@ export function convertQuery(query: RuleQuery, target: string, options: ConvertO
   return t.convert(query, options);
 }
 
-/** Converts every rule of a Sigma YAML text for one target; one result per document. */
+/** Converts every rule of a Sigma YAML text for one target; one result per document, except the
+ *  rules a correlation of the text uses (without `generate: true`), which are not output alone. */
 export function convertSigma(text: string, path: string, target: string, options: ConvertOptions & CompileOptions = {}): ConversionResult[] {
-  return compileSigma(text, path, options).map((doc) => convertCompiled(doc, target, options));
+  return resolveCorrelations(compileSigma(text, path, options))
+    .filter((doc) => !doc.correlated)
+    .map((doc) => convertCompiled(doc, target, options));
 }
 
 /** Converts an already compiled document (parse once, render for several targets). */
@@ -99,6 +137,7 @@ export function convertCompiled(doc: CompiledDocument, target: string, options: 
   const base = { path: doc.path, index: doc.index, title: doc.title, id: doc.id, target };
   const warnings = doc.diagnostics.filter((d) => d.severity === 'warning');
   const firstError = doc.diagnostics.find((d) => d.severity === 'error');
+  if (!firstError && doc.document?.kind === 'correlation') return { ...base, query: null, error: unsupportedCorrelation(doc.document), warnings, status: 'unsupported' };
   if (firstError || !doc.query) {
     const unsupported = firstError !== undefined && unsupportedDocumentCodes.has(firstError.code);
     return { ...base, query: null, error: firstError ?? null, warnings, status: unsupported ? 'unsupported' : 'invalid' };
@@ -133,17 +172,71 @@ export interface ConvertAllOptions extends CompileOptions {
 
 /** Converts many rule files for several targets: each rule is parsed and lowered once and
  *  rendered for every target from the same IR. One result per rule document and target, in input
- *  order; never throws for a bad rule. */
+ *  order; never throws for a bad rule. Correlations reach across the files: a rule a correlation
+ *  uses (without `generate: true`) has no result, and a correlation whose references do not
+ *  resolve is invalid. */
 export function convertAll(files: readonly RuleText[], options: ConvertAllOptions): ConversionResult[] {
   const results: ConversionResult[] = [];
   const optionsFor = (target: string): ConvertOptions => ({ pipelines: options.pipelines?.[target], format: options.formats?.[target] });
+  const run = new CorrelationRun();
   for (let start = 0; start < files.length; start += conversionBatchSize) {
     const batch = files.slice(start, start + conversionBatchSize);
     const docs = batch.flatMap((file) => compileSigma(file.text, file.path, options));
+    for (const d of docs) run.add(d);
     for (const perDocument of convertDocuments(docs, options.targets, optionsFor)) results.push(...perDocument);
     for (let i = 0; i < batch.length; i++) options.onProgress?.(start + i + 1, files.length);
   }
-  return results;
+  return run.settle(results);
+}
+
+/**
+ * Cross-file correlation references of a run converted in batches: the documents are noted as
+ * they are compiled (a few fields each; correlation documents whole), and once every file is read
+ * the references are resolved and the results settled.
+ */
+export class CorrelationRun {
+  private readonly documents: RunDocument[] = [];
+  private readonly correlations: SigmaCorrelation[] = [];
+
+  /** A document of the run (a compiled correlation document brings its correlation along). */
+  add(doc: CompiledDocument | RunDocument): void {
+    this.documents.push('diagnostics' in doc ? runDocument(doc) : doc);
+    if ('document' in doc && doc.document?.kind === 'correlation') this.correlations.push(doc.document);
+  }
+
+  /** A loaded correlation whose document was added as a RunDocument (e.g. from a worker thread). */
+  addCorrelation(correlation: SigmaCorrelation): void {
+    this.correlations.push(correlation);
+  }
+
+  /** Whether any document of the run is a correlation (valid or not). */
+  get hasCorrelations(): boolean {
+    return this.documents.some((d) => d.correlates);
+  }
+
+  resolve(): ReferenceResolution {
+    return resolveReferences(this.documents, this.correlations);
+  }
+
+  /** The results without the correlated documents', and with each correlation's own errors. */
+  settle<R extends { readonly path: string; readonly index: number; readonly status: ConversionResult['status']; readonly error: unknown }>(
+    results: readonly R[],
+    failed: (result: R, error: Diagnostic) => R = (r, error) => ({ ...r, query: null, error, status: 'invalid' }),
+    resolution: ReferenceResolution | undefined = this.hasCorrelations ? this.resolve() : undefined,
+  ): R[] {
+    if (!resolution) return [...results];
+    return results.flatMap((r) => {
+      const key = documentKey(r);
+      if (resolution.correlated.has(key)) return [];
+      const errors = resolution.diagnostics.get(key);
+      return errors && r.status !== 'invalid' ? [failed(r, errors[0]!)] : [r];
+    });
+  }
+
+  /** How many documents are not output because correlations use them. */
+  correlatedCount(resolution: ReferenceResolution = this.resolve()): number {
+    return this.documents.filter((d) => resolution.correlated.has(documentKey(d))).length;
+  }
 }
 
 /** Files converted stage by stage at a time (see convertDocuments): enough for each stage to run

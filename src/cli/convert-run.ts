@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { isRulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
-import { compileSigma, convertDocuments, type CompiledDocument, type ConversionResult } from '../index.js';
+import { compileSigma, convertDocuments, CorrelationRun, documentKey, runDocument, type CompiledDocument, type ConversionResult, type RunDocument } from '../index.js';
 import { convertKqlDocument } from '../import/convert.js';
 import { kqlDocumentFormat } from '../import/document.js';
 import { loadPipeline } from '../pipelines/load.js';
@@ -38,6 +38,11 @@ export interface FileOutcome {
   readonly results: readonly RunResult[];
   /** The file is an exclusions file (skipped, counted). */
   readonly exclusionsFile: boolean;
+  /** Its Sigma documents, for the correlation references of the run (plain data). */
+  readonly documents?: readonly RunDocument[] | undefined;
+  /** After settleCorrelations: how many of its documents are not output because correlations
+   *  use them. */
+  readonly correlated?: number | undefined;
 }
 
 /** Files the caller has already read (in-process runs), so they are not read a second time. */
@@ -109,7 +114,7 @@ export class Converter {
         if ('error' in doc) results.push(...this.failed(p.path, doc.doc.index, doc.doc.title, doc.doc.id, doc.error, 'invalid'));
         else for (const r of converted[next++]!) results.push(this.result(r));
       }
-      return { results, exclusionsFile: false };
+      return { results, exclusionsFile: false, documents: p.docs.map((d) => runDocument(d.doc)) };
     });
   }
 
@@ -153,6 +158,37 @@ export class Converter {
     }
     return { kind: 'rules', path: file.path, docs };
   }
+}
+
+/**
+ * Settles the correlations of a whole run once every file is converted (files are converted in
+ * batches and on worker threads, and a correlation may use rules of any file): the results of the
+ * documents correlations use are dropped (counted per file), and a correlation whose references do
+ * not resolve becomes invalid with that error. The few files holding correlations are read again
+ * here, since a worker thread's results are plain data without source positions.
+ */
+export function settleCorrelations(outcomes: readonly FileOutcome[], files: readonly InputFile[], settings: RunSettings): FileOutcome[] {
+  const run = new CorrelationRun();
+  outcomes.forEach((o, i) => {
+    for (const d of o.documents ?? []) run.add(d);
+    if (!o.documents?.some((d) => d.kind === 'correlation')) return;
+    const file = files[i]!;
+    let text: string;
+    try {
+      text = readTextFile(file.path, file.absolute).text;
+    } catch (err) {
+      if (isRulecastError(err)) return; // gone since: its correlations stay unsupported, unresolved
+      throw err;
+    }
+    for (const d of compileSigma(text, file.path, { placeholders: settings.placeholders })) if (d.document?.kind === 'correlation') run.addCorrelation(d.document);
+  });
+  if (!run.hasCorrelations) return [...outcomes];
+  const resolution = run.resolve();
+  const failed = (r: RunResult, error: Diagnostic): RunResult => ({ ...r, query: null, status: 'invalid', error: { ...jsonDiagnostic(error), formatted: formatDiagnostic(error, { color: settings.color }) } });
+  return outcomes.map((o) => {
+    const correlated = (o.documents ?? []).filter((d) => resolution.correlated.has(documentKey(d))).length;
+    return { ...o, results: run.settle(o.results, failed, resolution), correlated };
+  });
 }
 
 type PreparedDocument = { readonly doc: CompiledDocument; readonly error: Diagnostic } | { readonly doc: CompiledDocument };

@@ -1,12 +1,13 @@
 // Converting many files on several cores (`convert --jobs N`): the files are dealt out to worker
-// threads, which each read, parse and convert their share; the results come back in input order.
+// threads, which each read, parse and convert their share; the results come back in input order
+// (then the run's correlations are settled across all files: settleCorrelations).
 // Off by default: measured on the 2-vCPU machines this project is built on, two workers (threads or
 // processes) each take as long for half the corpus as one thread for all of it (the work is bound by
 // memory and allocation, which the vCPUs share), so threads only add their start-up cost there.
 // On machines with real cores to spare, --jobs lets a user have them.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { Converter, type FileOutcome, type Preloaded, type RunSettings } from './convert-run.js';
+import { Converter, settleCorrelations, type FileOutcome, type Preloaded, type RunSettings } from './convert-run.js';
 import type { InputFile } from './files.js';
 import { conversionBatchSize } from '../index.js';
 
@@ -29,7 +30,7 @@ export async function convertFiles(
       outcomes.push(...converter.convertBatch(files.slice(i, i + conversionBatchSize)));
       options.onProgress?.(outcomes.length);
     }
-    return outcomes;
+    return settleCorrelations(outcomes, files, settings);
   }
   // Deal the files round-robin, so each worker gets a similar mix of large and small rules.
   const shares: { at: number; file: InputFile }[][] = Array.from({ length: workers }, () => []);
@@ -50,5 +51,5 @@ export async function convertFiles(
         }),
     ),
   );
-  return outcomes;
+  return settleCorrelations(outcomes, files, settings);
 }

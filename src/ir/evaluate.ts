@@ -29,7 +29,7 @@ export function evaluate(expr: Expr, event: Event): boolean {
 }
 
 /** Values of a field: [] when absent. A present null is [null]; a list contributes its elements. */
-function fieldValues(event: Event, field: string): { present: boolean; values: EventValue[] } {
+export function fieldValues(event: Event, field: string): { present: boolean; values: EventValue[] } {
   let value: EventValue;
   let present = Object.prototype.hasOwnProperty.call(event, field);
   if (present) {
@@ -68,7 +68,7 @@ function asText(value: EventValue): string | undefined {
 
 const numberSyntax = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function asNumber(value: EventValue): number | undefined {
+export function asNumber(value: EventValue): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string') {
     const t = value.trim();

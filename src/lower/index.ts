@@ -1,10 +1,10 @@
 // Sigma rule → RuleQuery (IR plus context). Throws RulecastError on the first error; warnings are
 // returned. `compileSigma` wraps load + lower and never throws for bad input.
-import { isRulecastError, RulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { RuleQuery } from '../ir/query.js';
+import { error, isRulecastError, RulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { QueryMeta, RuleQuery } from '../ir/query.js';
 import { simplify } from '../ir/passes.js';
 import { readExtensions } from '../rule/extensions.js';
-import type { SigmaDocument, SigmaRule } from '../rule/types.js';
+import type { RuleMeta, SigmaCorrelation, SigmaDocument, SigmaRule } from '../rule/types.js';
 import { lowerConditions } from './condition.js';
 import type { DetectionContext } from './detection.js';
 
@@ -33,32 +33,42 @@ export function lowerRule(rule: SigmaRule, options: LowerOptions = {}): LoweredR
     expr,
     logsources: [{ category, product, service, definition, span: logsourceSpan }, ...extensions.logsources],
     lookback: extensions.lookback,
-    meta: {
-      title: rule.meta.title,
-      id: rule.meta.id,
-      name: rule.meta.name,
-      description: rule.meta.description,
-      status: rule.meta.status,
-      level: rule.meta.level,
-      author: rule.meta.author,
-      date: rule.meta.date,
-      modified: rule.meta.modified,
-      tags: rule.meta.tags,
-      references: rule.meta.references,
-      falsepositives: rule.meta.falsepositives,
-    },
+    meta: queryMeta(rule.meta),
     fields: rule.meta.fields,
     span: { source: rule.source, start: rule.node.start, end: rule.node.start + 1 },
   };
   return { query, diagnostics };
 }
 
+/** A rule's metadata as the backends see it (rules and correlations alike). */
+export function queryMeta(meta: RuleMeta): QueryMeta {
+  return {
+    title: meta.title,
+    id: meta.id,
+    name: meta.name,
+    description: meta.description,
+    status: meta.status,
+    level: meta.level,
+    author: meta.author,
+    date: meta.date,
+    modified: meta.modified,
+    tags: meta.tags,
+    references: meta.references,
+    falsepositives: meta.falsepositives,
+  };
+}
+
+/** The error of a correlation given to a converter: valid Sigma that no target renders yet. */
+export function unsupportedCorrelation(doc: SigmaCorrelation): Diagnostic {
+  return error('unsupported-correlation', `correlation rules are not converted yet: '${doc.meta.title}' is a${/^[aeiou]/.test(doc.correlationType) ? 'n' : ''} ${doc.correlationType} correlation (rulecast check validates it, rulecast match evaluates it on events)`, { source: doc.source, start: doc.key.start, end: doc.key.end });
+}
+
 /** Lowers a document, turning a thrown RulecastError into a diagnostic. */
 export function tryLower(doc: SigmaDocument, options: LowerOptions = {}): { query?: RuleQuery; diagnostics: Diagnostic[] } {
+  if (doc.kind === 'correlation') return { diagnostics: [unsupportedCorrelation(doc)] };
   if (doc.kind !== 'rule') {
-    const what = doc.kind === 'correlation' ? 'correlation rules are not supported yet' : 'a filter is applied to rules, it is not converted on its own';
     return {
-      diagnostics: [{ severity: 'error', code: doc.kind === 'correlation' ? 'unsupported-correlation' : 'filter-document', message: `this is a Sigma ${doc.kind} document: ${what}`, span: { source: doc.source, start: doc.node.start, end: doc.node.start + 1 } }],
+      diagnostics: [{ severity: 'error', code: 'filter-document', message: 'this is a Sigma filter document: a filter is applied to rules, it is not converted on its own', span: { source: doc.source, start: doc.node.start, end: doc.node.start + 1 } }],
     };
   }
   try {

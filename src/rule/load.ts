@@ -2,12 +2,20 @@
 // specification. Every finding carries file:line:column; one bad document never hides the others.
 import { error, RulecastError, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile, span, type Span } from '../diagnostics/source.js';
+import type { Duration } from '../ir/query.js';
 import { describeNode, parseYaml, type YamlLimits, type YDocument, type YMap, type YMapEntry, type YNode, type YScalar } from '../parse/yaml.js';
+import { correlationOperators, correlationTypes, valueCorrelationTypes, type CorrelationOperator, type CorrelationType } from '../ir/correlation.js';
 import {
   levels,
   relationTypes,
   statuses,
   type ConditionText,
+  type CorrelationAlias,
+  type CorrelationComparison,
+  type CorrelationCondition,
+  type CorrelationUse,
+  type LocatedString,
+  type SigmaCorrelation,
   type Detection,
   type LoadedDocument,
   type Logsource,
@@ -245,7 +253,7 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
   let document: SigmaDocument | undefined;
   // Documents are written out field by field: an object spread is slow in this hot path.
   if (isCorrelation) {
-    document = readCorrelation(c, { source, index, node: root, meta, logsource, custom, keys }, get('correlation')!);
+    document = readCorrelation(c, { source, index, node: root, meta, logsource, custom, keys }, keys.get('correlation')!.key, get('correlation')!);
   } else if (isFilter) {
     const filterNode = get('filter')!;
     if (filterNode.kind !== 'map') c.error('invalid-filter', `'filter' must be a mapping with rules, selections and a condition, but it is ${describeNode(filterNode)}`, filterNode);
@@ -272,6 +280,8 @@ function loadDocument(source: SourceFile, index: number, root: YMap): LoadedDocu
     index,
     title: title ?? null,
     id: id ?? null,
+    name: meta.name ?? null,
+    correlates: isCorrelation ? correlationUse(root, get('correlation')!) : undefined,
     document: c.failed ? undefined : document,
     diagnostics: c.diagnostics,
     span: span(source, root.start, root.start + 1),
@@ -446,18 +456,208 @@ function readDetection(c: Checker, node: YMap, what: string, keyNode: YScalar): 
   return { node, identifiers, conditions };
 }
 
-function readCorrelation(c: Checker, base: Omit<SigmaDocument, 'kind' | 'detection' | 'rules' | 'correlationType'>, node: YNode): SigmaDocument | undefined {
+type DocumentFields = Pick<SigmaCorrelation, 'source' | 'index' | 'node' | 'meta' | 'logsource' | 'custom' | 'keys'>;
+
+const correlationKeys = ['type', 'rules', 'group-by', 'timespan', 'condition', 'aliases', 'generate'];
+const conditionKeys = [...correlationOperators, 'field', 'percentile'];
+const timespanPattern = /^(\d+)([smhdw])$/;
+
+/** The rules a correlation document references and its `generate`, read leniently: an invalid
+ *  correlation still keeps the rules it names from being output on their own. */
+function correlationUse(root: YMap, node: YNode): CorrelationUse {
+  const rulesNode = node.kind === 'map' ? mapGet(node, 'rules')?.value : undefined;
+  const items = rulesNode?.kind === 'seq' ? rulesNode.items : rulesNode ? [rulesNode] : [];
+  const rules = items.flatMap((n) => (n.kind === 'scalar' && n.value !== null ? [n.text] : []));
+  const flag = (n: YNode | undefined) => n?.kind === 'scalar' && n.value === true;
+  return { rules, generate: flag(mapGet(root, 'generate')?.value) || (node.kind === 'map' && flag(mapGet(node, 'generate')?.value)) };
+}
+
+/** The `correlation` section (specification "Sigma Correlation Rules" 2.1, with pySigma's
+ *  readings where the specification is silent: see docs/correlation.md). */
+function readCorrelation(c: Checker, base: DocumentFields, key: YScalar, node: YNode): SigmaCorrelation | undefined {
   if (node.kind !== 'map') {
-    c.error('invalid-correlation', `'correlation' must be a mapping, but it is ${describeNode(node)}`, node);
+    c.error('invalid-correlation', `'correlation' must be a mapping (type, rules, group-by, timespan, condition), but it is ${describeNode(node)}`, node);
     return undefined;
   }
-  const typeEntry = mapGet(node, 'type');
-  const rulesEntry = mapGet(node, 'rules');
-  const type = typeEntry ? c.string(typeEntry.value, 'correlation.type') : undefined;
-  if (!typeEntry) c.error('invalid-correlation', "a correlation needs a 'type'", node);
-  const rules = rulesEntry ? c.stringList(rulesEntry.value, 'correlation.rules') : [];
-  if (c.failed) return undefined;
-  return { ...base, kind: 'correlation', correlationType: type ?? '', rules };
+  const entries = new Map<string, YMapEntry>();
+  for (const e of node.entries) {
+    const name = e.key.kind === 'scalar' ? e.key.text : '';
+    if (correlationKeys.includes(name)) {
+      entries.set(name, e);
+      continue;
+    }
+    // An unknown key is an error: a misspelt 'group-by' read as absent would merge every group.
+    const near = nearest(name, correlationKeys);
+    c.error('unknown-correlation-key', `unknown key '${name}' in 'correlation'${near ? `; did you mean '${near}'?` : ''}`, e.key, [`keys: ${correlationKeys.join(', ')}`]);
+  }
+  const get = (k: string) => entries.get(k)?.value;
+
+  let type: CorrelationType | undefined;
+  const typeNode = get('type');
+  if (!typeNode) c.error('invalid-correlation', `a correlation needs a 'type' (${correlationTypes.join(', ')})`, key);
+  else {
+    const text = c.string(typeNode, 'correlation.type');
+    if (text !== undefined) {
+      if ((correlationTypes as readonly string[]).includes(text)) type = text as CorrelationType;
+      else {
+        const near = nearest(text, correlationTypes);
+        c.error('unknown-correlation-type', `unknown correlation type '${text}'${near ? `; did you mean '${near}'?` : ''}`, typeNode, [`types: ${correlationTypes.join(', ')}`]);
+      }
+    }
+  }
+
+  const ruleRefs: LocatedString[] = [];
+  const rulesNode = get('rules');
+  if (!rulesNode) c.error('invalid-correlation', "a correlation needs 'rules': the ids or names of the rules (or correlations) it correlates", key);
+  else {
+    for (const item of locatedList(c, rulesNode, 'correlation.rules')) {
+      const twice = ruleRefs.find((r) => r.value === item.value);
+      if (twice) c.error('duplicate-rule-reference', `'${item.value}' is listed twice in 'correlation.rules'`, item.node);
+      else ruleRefs.push(item);
+    }
+    const empty = rulesNode.kind === 'seq' ? rulesNode.items.length === 0 : rulesNode.kind === 'scalar' && rulesNode.value === null;
+    if (empty) c.error('invalid-correlation', "'correlation.rules' is empty: name at least one rule", rulesNode);
+  }
+
+  const groupBy = get('group-by') ? locatedList(c, get('group-by')!, 'correlation.group-by') : [];
+  if (!get('group-by')) c.warn('missing-group-by', "the correlation has no 'group-by' (the specification makes it mandatory): all events form one group", key);
+  for (let i = 0; i < groupBy.length; i++) {
+    if (groupBy.findIndex((g) => g.value === groupBy[i]!.value) !== i) c.error('invalid-correlation', `'${groupBy[i]!.value}' is listed twice in 'correlation.group-by'`, groupBy[i]!.node);
+  }
+
+  let timespan: SigmaCorrelation['timespan'] | undefined;
+  const timespanNode = get('timespan');
+  if (!timespanNode) c.error('invalid-correlation', "a correlation needs a 'timespan': a number and a unit, e.g. 10m (s, m, h, d)", key);
+  else timespan = readTimespan(c, timespanNode);
+
+  const condition = type ? readCorrelationCondition(c, type, get('condition'), key, ruleRefs.length) : undefined;
+  const aliases = readAliases(c, get('aliases'));
+  for (const alias of aliases) {
+    if (!groupBy.some((g) => g.value === alias.name)) c.warn('unused-alias', `alias '${alias.name}' is not used in 'group-by', where aliases apply`, alias.key);
+  }
+
+  // The specification (and its JSON schema) puts `generate` beside `level`; pySigma reads it
+  // inside `correlation`. Both are accepted, and must agree.
+  const generate = readGenerate(c, base.keys.get('generate')?.value, get('generate'));
+
+  if (c.failed || !type || !timespan || !condition) return undefined;
+  return { ...base, kind: 'correlation', correlationType: type, rules: ruleRefs.map((r) => r.value), ruleRefs, groupBy, timespan, condition, aliases, generate, key };
+}
+
+/** A string or a list of strings, each with its node (a single string: a warning, as for tags). */
+function locatedList(c: Checker, node: YNode, what: string): LocatedString[] {
+  const values = c.stringList(node, what);
+  const readable = (n: YNode) => n.kind === 'scalar' && (typeof n.value === 'string' || typeof n.value === 'number' || typeof n.value === 'boolean');
+  const nodes = node.kind === 'seq' ? node.items.filter(readable) : [node];
+  if (nodes.length !== values.length) return values.map((value) => ({ value, node })); // an error was reported
+  return values.map((value, i) => ({ value, node: nodes[i]! }));
+}
+
+function readTimespan(c: Checker, node: YNode): SigmaCorrelation['timespan'] | undefined {
+  const text = node.kind === 'scalar' && typeof node.value === 'string' ? node.value : node.kind === 'scalar' ? node.text : describeNode(node);
+  const m = node.kind === 'scalar' && typeof node.value === 'string' ? timespanPattern.exec(node.value) : null;
+  if (m && Number(m[1]) > 0 && Number.isSafeInteger(Number(m[1]))) return { duration: { count: Number(m[1]), unit: m[2] as Duration['unit'] }, node };
+  const notes = ["units: s (seconds), m (minutes), h (hours), d (days); w (weeks, pySigma's)"];
+  if (m) c.error('invalid-timespan', `'timespan' must be greater than zero, not '${text}'`, node);
+  else if (node.kind === 'scalar' && /^\d+[My]$/.test(text)) {
+    c.error('invalid-timespan', `'timespan: ${text}': months and years have no fixed length; write the span in days (e.g. 30d)`, node, notes);
+  } else c.error('invalid-timespan', `'timespan' must be a whole number and a lowercase unit, e.g. 10m or 24h, not '${text}'`, node, notes);
+  return undefined;
+}
+
+function readCorrelationCondition(c: Checker, type: CorrelationType, node: YNode | undefined, key: YScalar, ruleCount: number): CorrelationCondition | undefined {
+  const temporal = type === 'temporal' || type === 'temporal_ordered';
+  const valueType = valueCorrelationTypes.has(type);
+  if (!node) {
+    if (temporal) return { comparisons: [] };
+    c.error('invalid-correlation', `a ${type} correlation needs a 'condition' (e.g. ${valueType ? 'field: User, ' : ''}gte: 10)`, key);
+    return undefined;
+  }
+  if (node.kind === 'scalar' && typeof node.value === 'string' && temporal) {
+    // pySigma's "extended temporal condition" (rule_a and not rule_b) is not in the specification.
+    c.error('invalid-correlation-condition', "a correlation condition is a mapping of comparisons (gte: 2); boolean expressions over rules are pySigma's extension, which rulecast does not read", node);
+    return undefined;
+  }
+  if (node.kind !== 'map') {
+    c.error('invalid-correlation-condition', `'condition' must be a mapping of comparisons such as 'gte: 10', but it is ${describeNode(node)}`, node);
+    return undefined;
+  }
+  const comparisons: CorrelationComparison[] = [];
+  let field: LocatedString | undefined;
+  let percentile: CorrelationCondition['percentile'];
+  let operators = 0;
+  let unknown = 0;
+  for (const e of node.entries) {
+    const name = e.key.kind === 'scalar' ? e.key.text : '';
+    if ((correlationOperators as readonly string[]).includes(name)) {
+      operators++;
+      const v = e.value;
+      if (v.kind === 'scalar' && typeof v.value === 'number' && Number.isFinite(v.value)) comparisons.push({ op: name as CorrelationOperator, value: v.value, node: e.key });
+      else c.error('invalid-correlation-condition', `'condition.${name}' must be a number, but it is ${describeNode(v)}`, v);
+    } else if (name === 'field') {
+      if (!valueType) c.error('invalid-correlation-condition', `'condition.field' belongs to the value_* types; a ${type} correlation counts ${temporal ? 'rules' : 'events'}`, e.key);
+      else if (e.value.kind === 'seq') c.error('invalid-correlation-condition', "'condition.field' names one field; the specification gives no meaning to a list", e.value);
+      else {
+        const text = c.string(e.value, 'condition.field');
+        if (text !== undefined) field = { value: text, node: e.value };
+      }
+    } else if (name === 'percentile') {
+      const v = e.value;
+      if (type !== 'value_percentile') c.error('invalid-correlation-condition', `'condition.percentile' belongs to value_percentile, not ${type}`, e.key);
+      else if (v.kind === 'scalar' && typeof v.value === 'number' && v.value >= 0 && v.value <= 100) percentile = { value: v.value, node: v };
+      else c.error('invalid-correlation-condition', `'condition.percentile' must be a number from 0 to 100, but it is ${describeNode(v)}`, v);
+    } else {
+      unknown++;
+      const near = nearest(name, conditionKeys);
+      c.error('unknown-condition-operator', `unknown condition operator '${name}'${near ? `; did you mean '${near}'?` : ''}`, e.key, [`operators: ${correlationOperators.join(', ')} (several are ANDed: gt: 100, lte: 200)`]);
+    }
+  }
+  if (operators === 0 && unknown === 0) c.error('invalid-correlation-condition', `'condition' has no comparison: add one of ${correlationOperators.join(', ')} (e.g. gte: 10)`, node);
+  if (valueType && !field) c.error('missing-correlation-field', `a ${type} correlation needs 'condition.field': the field whose values it ${type === 'value_count' ? 'counts' : 'aggregates'}`, node);
+  if (type === 'value_percentile' && !percentile) c.error('missing-percentile', "a value_percentile correlation needs 'condition.percentile' (0 to 100): which percentile of the field's values the comparison tests", node);
+  if (type === 'temporal_ordered' && comparisons.length > 0) {
+    // Its events must all occur, in order; a count of fewer rules has no order to check.
+    const all = comparisons.length === 1 && (comparisons[0]!.op === 'gte' || comparisons[0]!.op === 'eq') && comparisons[0]!.value === ruleCount;
+    if (!all) c.error('invalid-correlation-condition', `a temporal_ordered correlation matches when all its ${ruleCount} rules occur in order; the only condition it takes is 'gte: ${ruleCount}'`, node);
+  }
+  return { comparisons, field, percentile, node };
+}
+
+function readAliases(c: Checker, node: YNode | undefined): CorrelationAlias[] {
+  if (!node) return [];
+  if (node.kind !== 'map') {
+    c.error('invalid-alias', `'aliases' must map each alias to {rule name: field}, but it is ${describeNode(node)}`, node);
+    return [];
+  }
+  const out: CorrelationAlias[] = [];
+  for (const e of node.entries) {
+    if (e.key.kind !== 'scalar') continue;
+    if (e.value.kind !== 'map') {
+      c.error('invalid-alias', `alias '${e.key.text}' must map rule names to field names, but it is ${describeNode(e.value)}`, e.value);
+      continue;
+    }
+    const fields: CorrelationAlias['fields'][number][] = [];
+    for (const f of e.value.entries) {
+      const rule = f.key.kind === 'scalar' ? f.key.text : undefined;
+      const field = c.string(f.value, `aliases.${e.key.text}.${rule ?? ''}`);
+      if (rule !== undefined && field !== undefined) fields.push({ rule: { value: rule, node: f.key }, field: { value: field, node: f.value } });
+    }
+    out.push({ name: e.key.text, key: e.key, fields });
+  }
+  return out;
+}
+
+function readGenerate(c: Checker, top: YNode | undefined, inner: YNode | undefined): boolean {
+  const read = (n: YNode | undefined, where: string): boolean | undefined => {
+    if (!n) return undefined;
+    if (n.kind === 'scalar' && typeof n.value === 'boolean') return n.value;
+    c.error('invalid-type', `'${where}' must be true or false, but it is ${describeNode(n)}`, n);
+    return undefined;
+  };
+  const a = read(top, 'generate');
+  const b = read(inner, 'correlation.generate');
+  if (a !== undefined && b !== undefined && a !== b) c.error('invalid-correlation', "'generate' and 'correlation.generate' disagree: keep one", inner);
+  return a ?? b ?? false;
 }
 
 /** The closest candidate within edit distance 2 (for "did you mean"), if any. */

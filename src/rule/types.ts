@@ -1,5 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
+import type { CorrelationOperator, CorrelationType } from '../ir/correlation.js';
+import type { Duration } from '../ir/query.js';
 import type { YMap, YNode, YScalar } from '../parse/yaml.js';
 
 export const statuses = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'] as const;
@@ -83,11 +85,56 @@ export interface SigmaFilter extends DocumentBase {
   readonly detection: Detection;
 }
 
-/** A correlation rule. Loaded and validated, not converted yet. */
+/** A string of a correlation with the YAML node it was read from (every key keeps its place, for
+ *  errors found later, e.g. an unknown rule reference). */
+export interface LocatedString {
+  readonly value: string;
+  readonly node: YNode;
+}
+
+/** One comparison of a correlation condition; several are ANDed (a range). */
+export interface CorrelationComparison {
+  readonly op: CorrelationOperator;
+  readonly value: number;
+  readonly node: YNode;
+}
+
+export interface CorrelationCondition {
+  /** Empty for a temporal correlation without a condition (all its rules must occur). */
+  readonly comparisons: readonly CorrelationComparison[];
+  /** `condition.field`: the field value_* types aggregate. */
+  readonly field?: LocatedString | undefined;
+  /** `condition.percentile` of value_percentile (0–100), as pySigma reads it. */
+  readonly percentile?: { readonly value: number; readonly node: YNode } | undefined;
+  /** The `condition` mapping, absent when the rule has none. */
+  readonly node?: YNode | undefined;
+}
+
+/** `aliases.<name>`: one group-by name for differently named fields of several rules. */
+export interface CorrelationAlias {
+  readonly name: string;
+  readonly key: YScalar;
+  /** Rule reference (as written) → that rule's field. */
+  readonly fields: readonly { readonly rule: LocatedString; readonly field: LocatedString }[];
+}
+
+/** A correlation rule (specification "Sigma Correlation Rules"): loaded and validated on its own;
+ *  its rule references are resolved across the documents of a run by src/correlation/. */
 export interface SigmaCorrelation extends DocumentBase {
   readonly kind: 'correlation';
-  readonly correlationType: string;
+  readonly correlationType: CorrelationType;
+  /** The referenced rules' ids or names, in order. */
   readonly rules: readonly string[];
+  readonly ruleRefs: readonly LocatedString[];
+  /** Empty when the rule has no `group-by` (then all events form one group). */
+  readonly groupBy: readonly LocatedString[];
+  readonly timespan: { readonly duration: Duration; readonly node: YNode };
+  readonly condition: CorrelationCondition;
+  readonly aliases: readonly CorrelationAlias[];
+  /** Whether the referenced rules are also output on their own (default false). */
+  readonly generate: boolean;
+  /** The `correlation` key, where messages about the whole correlation point. */
+  readonly key: YScalar;
 }
 
 export type SigmaDocument = SigmaRule | SigmaFilter | SigmaCorrelation;
@@ -96,11 +143,21 @@ export type SigmaDocument = SigmaRule | SigmaFilter | SigmaCorrelation;
 export interface LoadedDocument {
   readonly source: SourceFile;
   readonly index: number;
-  /** Title and id when they could be read, even if the rule is invalid. */
+  /** Title, id and name when they could be read, even if the rule is invalid. */
   readonly title: string | null;
   readonly id: string | null;
+  readonly name?: string | null | undefined;
+  /** For a document with a `correlation` key, the rules it references and its `generate`, read
+   *  even when the correlation is invalid: those rules are still not output on their own. */
+  readonly correlates?: CorrelationUse | undefined;
   /** Present when the document has no errors. */
   readonly document?: SigmaDocument | undefined;
   readonly diagnostics: readonly Diagnostic[];
   readonly span?: Span | undefined;
+}
+
+/** What a correlation document says about the rules it uses, valid or not. */
+export interface CorrelationUse {
+  readonly rules: readonly string[];
+  readonly generate: boolean;
 }

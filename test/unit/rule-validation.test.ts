@@ -88,7 +88,7 @@ describe('documents and collections', () => {
   it('filters and correlations are recognised', () => {
     const filter = loadSigma('title: F\nlogsource:\n  product: windows\nfilter:\n  rules:\n    - 929a690e-bef0-4204-a928-ef5e620d6fcc\n  sel:\n    User|startswith: adm_\n  condition: not sel\n', 'f.yml')[0]!;
     assert.equal(filter.document?.kind, 'filter');
-    const corr = loadSigma('title: C\ncorrelation:\n  type: event_count\n  rules: [a]\n  timespan: 5m\n', 'c.yml')[0]!;
+    const corr = loadSigma('title: C\ncorrelation:\n  type: event_count\n  rules: [a]\n  group-by: [User]\n  timespan: 5m\n  condition:\n    gte: 3\n', 'c.yml')[0]!;
     assert.equal(corr.document?.kind, 'correlation');
   });
   it('a non-mapping document is an error, empty documents are skipped', () => {

@@ -2,7 +2,7 @@
 import { parseCommandArgs } from '../args.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { compileSigma } from '../../index.js';
+import { compileSigma, CorrelationRun, documentKey } from '../../index.js';
 import { expandInputs, readPlaceholders, readTextFile } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
 import { isExclusionsFile, RuleExclusions } from '../exclusions.js';
@@ -12,7 +12,8 @@ import { UsageError } from '../usage.js';
 export const checkHelp = `Usage: rulecast check <files|folders|globs...> [--json]
 
 Loads, validates and lowers every rule, reporting errors and the linter's warnings with
-file:line:column. Nothing is converted.
+file:line:column. Nothing is converted. Correlation rules are validated with the rules they
+use, which may be in any of the files checked.
 
 Options:
       --json     print {"results": [{"path", "title", "id", "valid", "errors", "warnings"}], "summary"}
@@ -27,6 +28,7 @@ Examples:
 
 interface CheckedDocument {
   path: string;
+  index: number;
   title: string | null;
   id: string | null;
   diagnostics: readonly Diagnostic[];
@@ -42,11 +44,14 @@ export function checkCommand(argv: string[], term: Terminal): number {
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
   const docs: CheckedDocument[] = [];
   const ruleExclusions = new RuleExclusions();
+  // Correlations may use rules of any checked file: their references are resolved at the end.
+  const correlations = new CorrelationRun();
   for (const file of expandInputs(positionals)) {
     try {
       const text = readTextFile(file.path, file.absolute).text;
       if (isExclusionsFile(text)) continue; // checked with the rules that name it
       for (const d of compileSigma(text, file.path, { placeholders })) {
+        correlations.add(d);
         // A rule's own exclusions file must read cleanly too.
         const diagnostics = [...d.diagnostics];
         try {
@@ -56,11 +61,18 @@ export function checkCommand(argv: string[], term: Terminal): number {
           if (!isRulecastError(err)) throw err;
           diagnostics.push(err.diagnostic);
         }
-        docs.push({ path: file.path, title: d.title, id: d.id, diagnostics });
+        docs.push({ path: file.path, index: d.index, title: d.title, id: d.id, diagnostics });
       }
     } catch (err) {
       if (!isRulecastError(err)) throw err;
-      docs.push({ path: file.path, title: null, id: null, diagnostics: [err.diagnostic] });
+      docs.push({ path: file.path, index: 0, title: null, id: null, diagnostics: [err.diagnostic] });
+    }
+  }
+  if (correlations.hasCorrelations) {
+    const resolution = correlations.resolve();
+    for (const d of docs) {
+      const found = resolution.diagnostics.get(documentKey(d));
+      if (found) d.diagnostics = [...d.diagnostics, ...found];
     }
   }
   const invalid = docs.filter((d) => d.diagnostics.some((x) => x.severity === 'error')).length;

@@ -18,6 +18,9 @@ export const convertHelp = `Usage: rulecast convert <files|folders|globs...> -t 
 Converts Sigma rules into queries. Folders are searched for .yml/.yaml (and .kql) files. Each rule
 is parsed once and rendered for every target asked for.
 
+Correlation rules are not converted yet (status unsupported); the rules a correlation uses, in
+any file of the run, are not converted on their own unless the correlation says 'generate: true'.
+
 KQL hunting queries are read too: a .kql file, a markdown document with kusto code blocks (.md), a
 text file (.txt, raw KQL or a "KQL Query" section), or a Sentinel YAML rule with a 'query:' key.
 -t kql re-renders the query over its own tables; other targets get it with Sigma's log sources and
@@ -50,6 +53,7 @@ Options:
       --filter <file>     the same, as sigma-cli calls it (Sigma filter documents)
       --no-exclusions     the untuned detection, even for rules that name their own exclusions
       --json              print {"results": [...], "summary": {...}} instead of queries
+                          (summary.correlated: rules used by correlations, not output alone)
   -j, --jobs <n>          convert on n worker threads (default: none; helps on machines with
                           real cores to spare)
       --placeholders <file>  values for |expand placeholders (YAML: name: [values])
@@ -155,6 +159,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   const results = outcomes.flatMap((o) => o.results);
   const exclusionFilesSkipped = outcomes.filter((o) => o.exclusionsFile).length;
   if (results.length === 0) throw new UsageError(`no rules found: the ${inputs.length} file(s) searched in ${positionals.map((p) => `'${p}'`).join(', ')} hold exclusions only`);
+  const correlated = outcomes.reduce((n, o) => n + (o.correlated ?? 0), 0);
 
   const written = values.output ? writeOutputs(values.output, results, inputs, formats) : 0;
 
@@ -182,6 +187,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
         targets: Object.fromEntries(targets.map((t) => [t, { converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) }])),
         exclusionFiles: exclusionFilesSkipped,
         ...(values.output ? { written } : {}),
+        correlated,
       },
     };
     write(term.out, JSON.stringify(json, null, 2));
@@ -206,6 +212,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
       write(term.err, r.error.formatted + (r.status === 'unsupported' && targets.length > 1 ? `\n  = note: target ${r.target}` : ''));
     }
     write(term.err, summaryTable(targets.map((t) => ({ target: t, converted: count('converted', t), unsupported: count('unsupported', t), invalid: count('invalid', t) })), skip, term.color));
+    if (correlated > 0) write(term.err, `${correlated} rule${correlated === 1 ? ' is' : 's are'} used by correlations and not converted on ${correlated === 1 ? 'its' : 'their'} own ('generate: true' on the correlation converts them)`);
     if (values.output) write(term.err, `wrote ${written} file${written === 1 ? '' : 's'} to ${values.output}`);
   }
   return invalid > 0 || (unsupported > 0 && !skip) ? 1 : 0;
