@@ -131,12 +131,9 @@ export class Converter {
     if (isExclusionsFile(text)) return { kind: 'done', outcome: { results: [], exclusionsFile: true } };
     const kqlFormat = kqlDocumentFormat(file.path, text);
     if (kqlFormat !== undefined) {
-      // Imported KQL queries: exclusions (in Sigma's field names) are not composed with them.
-      if (this.optionExclusions.length > 0) {
-        const error: Diagnostic = { severity: 'error', code: 'kql-exclusions', message: `${file.path}: --exclusions applies to Sigma rules; imported KQL queries are converted without exclusions only` };
-        return { kind: 'done', outcome: { results: this.failed(file.path, 0, null, null, error, 'unsupported'), exclusionsFile: false } };
-      }
-      const results = convertKqlDocument(text, file.path, this.settings.targets, { options: this.options }, kqlFormat).map((r) => this.result(r));
+      // Imported KQL queries are rules once in the IR: tuned by --exclusions like any other (a
+      // document's own Scenario blocks tune it only when --exclusions names it).
+      const results = convertKqlDocument(text, file.path, this.settings.targets, { options: this.options, exclusions: this.optionExclusions }, kqlFormat).map((r) => this.result(r));
       return { kind: 'done', outcome: { results, exclusionsFile: false } };
     }
     const docs: PreparedDocument[] = [];

@@ -17,6 +17,16 @@ export function isExclusionsFile(text: string): boolean {
   return /^exclusions\s*:/m.test(text) && !/^detection\s*:/m.test(text);
 }
 
+/** A KQL hunting document's own exclusions: the Scenario / Filter/Exclusion blocks it carries (the
+ *  seed's form), or undefined when it has none. `analyze` uses them when no --exclusions is given,
+ *  as a rule's own file; `convert` tunes the query with them only when --exclusions names the
+ *  document, since they are the analyst's proposals, not part of the query. */
+export function documentScenarios(text: string, path: string): ExclusionFile | undefined {
+  if (!/^[ \t]*Filter\/Exclusion[ \t]*:/im.test(text)) return undefined;
+  const file = readExclusions(text, path);
+  return file.format === 'text' && file.exclusions.length > 0 ? file : undefined;
+}
+
 /** Reads the files named by --exclusions; a file with errors stops the run (exit 2), since every
  *  tuned output would lack what the analyst asked to exclude. */
 export function readOptionExclusions(paths: readonly string[], term: Terminal): ExclusionFile[] {

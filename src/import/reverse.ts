@@ -19,7 +19,7 @@ import { RulecastError, warning, type Diagnostic } from '../diagnostics/diagnost
 import { mapPredicates, simplify } from '../ir/passes.js';
 import { satisfiable } from '../analysis/satisfiable.js';
 import { irKey } from '../ir/dump.js';
-import { and, pred, withField } from '../ir/build.js';
+import { and, or, pred, withField } from '../ir/build.js';
 import type { QueryLogsource, RuleQuery } from '../ir/query.js';
 import type { Expr, Pred } from '../ir/types.js';
 import { applyPipelines, describeLogsource } from '../pipelines/apply.js';
@@ -155,6 +155,8 @@ export function invertPipeline(pipeline: Pipeline): Map<string, TableInverse> {
 export interface SigmaView {
   readonly query: RuleQuery;
   readonly warnings: readonly Diagnostic[];
+  /** The query's tables this view stands for, in the query's order. */
+  readonly tables: readonly string[];
 }
 
 type Base = Omit<RuleQuery, 'expr' | 'logsources' | 'fields' | 'lookback'>;
@@ -162,11 +164,34 @@ type Base = Omit<RuleQuery, 'expr' | 'logsources' | 'fields' | 'lookback'>;
 export interface SigmaViewOptions {
   /** Let columns keep their own names where no Sigma field maps to them (for the sigma target). */
   readonly identity?: boolean | undefined;
+  /** For a union whose tables name a column differently: one rule all the same, each table's
+   *  detection under the condition that tells its events apart (see guardField). For the sigma
+   *  target, where one rule keeps the query's id; SPL and EQL get one search per table instead. */
+  readonly guard?: boolean | undefined;
 }
 
-/** Maps an imported query to Sigma's terms with the inverse of `pipeline`. One rule for all the
- *  query's tables when every column has one Sigma name in all of them; otherwise one rule per
- *  table (a Sigma detection names each field once for all its log sources). */
+/** The field namespaces a view may use. ECS names are dotted paths (`process.name`) or
+ *  `@timestamp`; Sigma's taxonomy (Sysmon's names) has single words (`Image`, `sha1`). ECS comes
+ *  first: the exclusion language is written in ECS names, and a Defender column has one ECS
+ *  meaning per table (`FileName`: process.name or file.name). `mixed` takes any exact name, ECS
+ *  first, for queries neither namespace covers alone. */
+type Namespace = 'ecs' | 'sigma' | 'mixed';
+
+export function isEcsName(field: string): boolean {
+  return field.includes('.') || field.startsWith('@');
+}
+
+function inNamespace(names: readonly string[], ns: Namespace): string[] {
+  if (ns === 'mixed') return [...names.filter(isEcsName), ...names.filter((n) => !isEcsName(n))];
+  return names.filter((n) => isEcsName(n) === (ns === 'ecs'));
+}
+
+type Shape = 'one' | 'guarded' | 'split';
+
+/** Maps an imported query to Sigma's terms with the inverse of `pipeline`, in one field namespace
+ *  (ECS, else Sigma's, else both). One rule for all the query's tables when every column has one
+ *  name in all of them; otherwise (with `guard`) one rule whose detection tells the tables apart,
+ *  else one rule per table (a Sigma detection names each field once for all its log sources). */
 export function toSigmaView(kql: KqlQuery, base: Base, pipeline: Pipeline, options: SigmaViewOptions = {}): SigmaView[] {
   const inverse = invertPipeline(pipeline);
   const tablesInverse = kql.tables.map((t) => {
@@ -191,79 +216,184 @@ export function toSigmaView(kql: KqlQuery, base: Base, pipeline: Pipeline, optio
     return kept.length ? { ...inv, parts: kept } : inv;
   });
   const columns = usedColumns(kql.expr);
-  const attempts: { identity: boolean; split: boolean }[] = [
-    { identity: false, split: false },
-    { identity: false, split: true },
-    ...(options.identity ? [{ identity: true, split: false }, { identity: true, split: true }] : []),
-  ];
-  let first: RulecastError | undefined;
-  for (const a of attempts) {
-    if (a.split && inverses.length === 1) continue;
-    const groups = a.split ? inverses.map((inv) => [inv]) : [inverses];
-    const views: SigmaView[] = [];
-    let failed: RulecastError | undefined;
-    for (const group of groups) {
-      const meta = a.split ? { ...base.meta, title: `${base.meta.title} (${group[0]!.table})`, id: undefined } : base.meta;
-      const r = tryMap(kql, { ...base, meta }, pipeline, group, columns, a.identity);
-      if (!r.ok) {
-        failed = r.error;
-        break;
+  const shapes: Shape[] = inverses.length === 1 ? ['one'] : ['one', ...(options.guard ? (['guarded'] as const) : []), 'split'];
+  // The error reported when nothing maps: the first of the most lenient namespace (the reasons
+  // of the stricter ones are only that a name is in the other namespace).
+  let reported: RulecastError | undefined;
+  for (const identity of options.identity ? [false, true] : [false]) {
+    for (const ns of ['ecs', 'sigma', 'mixed'] as const) {
+      for (const shape of shapes) {
+        const r = shape === 'guarded' ? tryGuarded(kql, base, pipeline, inverses, columns, identity, ns) : tryShape(kql, base, pipeline, inverses, columns, identity, ns, shape === 'split');
+        if (r.ok) return r.views;
+        if (ns === 'mixed' && !identity) reported ??= r.error;
       }
-      views.push(r.view);
     }
-    if (!failed) return views;
-    first ??= failed;
   }
-  throw first!;
+  throw reported!;
 }
 
-type Attempt = { ok: true; view: SigmaView } | { ok: false; error: RulecastError };
+type Attempt = { ok: true; views: SigmaView[] } | { ok: false; error: RulecastError };
 
-function tryMap(kql: KqlQuery, base: Base, pipeline: Pipeline, tables: readonly TableInverse[], columns: ReadonlyMap<string, Pred>, identity: boolean): Attempt {
-  const parts = tables.flatMap((t) => t.parts.map((p) => ({ table: t.table, part: p })));
-  /** The names a column may take in every log source of the rule, Sigma names first. */
-  const candidates = (column: string): string[] => {
-    const lists = parts.map(({ table, part }) => [...(part.columns.get(column) ?? []), ...(identity && identityOk(pipeline, table, part.rule, column) ? [column] : [])]);
-    return lists[0]!.filter((f) => lists.every((l) => l.includes(f)));
-  };
+interface Part {
+  readonly table: string;
+  readonly part: LogsourceInverse;
+}
+
+function partsOf(tables: readonly TableInverse[]): Part[] {
+  return tables.flatMap((t) => t.parts.map((p) => ({ table: t.table, part: p })));
+}
+
+/** Column → one name in the namespace, the same in every log source of the group (the column
+ *  itself only with `identity`). */
+function namesFor(pipeline: Pipeline, tables: readonly TableInverse[], columns: ReadonlyMap<string, Pred>, identity: boolean, ns: Namespace): { ok: true; names: Map<string, string>; warnings: Diagnostic[] } | { ok: false; error: RulecastError } {
+  const parts = partsOf(tables);
   const names = new Map<string, string>();
   const warnings: Diagnostic[] = [];
   for (const [column, where] of columns) {
-    const common = candidates(column);
+    const common = candidates(pipeline, parts, column, identity, ns);
     if (common.length === 0) {
-      const missing = [...new Set(parts.filter(({ part }) => !part.columns.has(column)).map(({ table }) => table))];
+      const missing = [...new Set(parts.filter(({ part }) => inNamespace(part.columns.get(column) ?? [], ns).length === 0).map(({ table }) => table))];
       const message = missing.length
         ? `column ${column} of ${missing.join(' and ')} has no exact Sigma field in pipeline ${pipeline.name}`
-        : `column ${column} stands for different Sigma fields in ${tables.map((t) => `${t.table} (${[...new Set(t.parts.flatMap((p) => p.columns.get(column) ?? []))].join(', ')})`).join(' and ')}`;
+        : `column ${column} stands for different Sigma fields in ${tables.map((t) => `${t.table} (${[...new Set(t.parts.flatMap((p) => inNamespace(p.columns.get(column) ?? [], ns)))].join(', ')})`).join(' and ')}`;
       return { ok: false, error: new RulecastError('unmapped-column', message, where.span, ['rulecast maps a column back only where the pipeline renames a Sigma field to it without changing values']) };
     }
     names.set(column, common[0]!);
     if (!parts.every(({ part }) => part.columns.get(column)?.includes(column))) if (common[0] === column) warnings.push(warning('kql-column-kept', `column ${column} has no Sigma field in pipeline ${pipeline.name}; the rule names it as the column`, where.span));
   }
-  const expr = simplify(
-    mapPredicates(kql.expr, (p) => {
+  if (ns === 'mixed') {
+    const sigmaOnly = [...names].filter(([column, name]) => name !== column && !isEcsName(name));
+    if (sigmaOnly.length && [...names.values()].some(isEcsName)) {
+      const list = sigmaOnly.map(([column, name]) => `${column} (${name})`).join(', ');
+      warnings.push(warning('kql-mixed-names', `the rule names columns in ECS where pipeline ${pipeline.name} has ECS names and in Sigma's taxonomy where it has only those: ${list}`, columns.get(sigmaOnly[0]![0])!.span));
+    }
+  }
+  return { ok: true, names, warnings };
+}
+
+/** The names a column may take in every log source of the group, in the namespace's order. */
+function candidates(pipeline: Pipeline, parts: readonly Part[], column: string, identity: boolean, ns: Namespace): string[] {
+  const lists = parts.map(({ table, part }) => [...inNamespace(part.columns.get(column) ?? [], ns), ...(identity && identityOk(pipeline, table, part.rule, column) ? [column] : [])]);
+  return lists[0]!.filter((f) => lists.every((l) => l.includes(f)));
+}
+
+function renamed(expr: Expr, names: ReadonlyMap<string, string>): Expr {
+  return simplify(
+    mapPredicates(expr, (p) => {
       const field = p.field === null ? null : names.get(p.field)!;
       if (p.op === 'fieldref') return pred({ ...p, field, value: { ...p.value, field: names.get(p.value.field)! } } as Parameters<typeof pred>[0]);
       return withField(p, field);
     }),
   );
-  const fields: string[] = [];
+}
+
+/** The projection in the group's names; a column without one is left out, with a warning. */
+function fieldsFor(kql: KqlQuery, pipeline: Pipeline, tables: readonly TableInverse[], identity: boolean, ns: Namespace, fields: string[], warnings: Diagnostic[]): void {
+  const parts = partsOf(tables);
   for (const column of kql.fields) {
-    const common = candidates(column);
+    const common = candidates(pipeline, parts, column, identity, ns);
     if (common.length) {
       if (!fields.includes(common[0]!)) fields.push(common[0]!);
     } else if (!(timeColumns as readonly string[]).includes(column)) {
       warnings.push(warning('kql-field-dropped', `projected column ${column} has no Sigma field in ${tables.map((t) => t.table).join(' and ')} (pipeline ${pipeline.name}); it is left out of the rule's fields`, kql.span));
     }
   }
-  const query: RuleQuery = { ...base, expr, logsources: parts.map(({ part }) => part.logsource), fields, lookback: kql.lookback };
-  // The proof: mapping forward again gives the imported detection for every table (with the log
-  // source's ActionType condition where the table is split).
+}
+
+/** One rule for all the tables (split: false) or one per table. */
+function tryShape(kql: KqlQuery, base: Base, pipeline: Pipeline, tables: readonly TableInverse[], columns: ReadonlyMap<string, Pred>, identity: boolean, ns: Namespace, split: boolean): Attempt {
+  const groups = split ? tables.map((t) => [t]) : [tables];
+  const views: SigmaView[] = [];
+  for (const group of groups) {
+    const meta = split ? { ...base.meta, title: `${base.meta.title} (${group[0]!.table})`, id: undefined } : base.meta;
+    const named = namesFor(pipeline, group, columns, identity, ns);
+    if (!named.ok) return named;
+    const fields: string[] = [];
+    const warnings = [...named.warnings];
+    fieldsFor(kql, pipeline, group, identity, ns, fields, warnings);
+    const parts = partsOf(group);
+    const query: RuleQuery = { ...base, meta, expr: renamed(kql.expr, named.names), logsources: parts.map(({ part }) => part.logsource), fields, lookback: kql.lookback };
+    const error = roundTripError(kql, query, pipeline, parts);
+    if (error) return { ok: false, error };
+    views.push({ query, warnings, tables: group.map((t) => t.table) });
+  }
+  return { ok: true, views };
+}
+
+/**
+ * One rule for a union whose tables name a column differently: each table's detection in its own
+ * names, ORed, under a guard where it could hold in another table's events. The guard is a field
+ * the pipeline maps to a constant in every log source (ECS event.category: process, file…), with
+ * a different value per table, so mapping forward decides it and gives each table its detection
+ * back. A table's detection needs no guard where it is false in every other table anyway (ECS
+ * file.* in process events, which the pipeline maps as absent).
+ */
+function tryGuarded(kql: KqlQuery, base: Base, pipeline: Pipeline, tables: readonly TableInverse[], columns: ReadonlyMap<string, Pred>, identity: boolean, ns: Namespace): Attempt {
+  const exprs: Expr[] = [];
+  const fields: string[] = [];
+  const warnings: Diagnostic[] = [];
+  for (const t of tables) {
+    const named = namesFor(pipeline, [t], columns, identity, ns);
+    if (!named.ok) return named;
+    exprs.push(renamed(kql.expr, named.names));
+    warnings.push(...named.warnings);
+    fieldsFor(kql, pipeline, [t], identity, ns, fields, warnings);
+  }
+  const parts = partsOf(tables);
+  const guard = guardField(pipeline, tables);
+  const guarded: Expr[] = [];
+  for (let i = 0; i < tables.length; i++) {
+    const others = parts.filter(({ table }) => table !== tables[i]!.table);
+    if (falseIn(exprs[i]!, base, pipeline, others)) guarded.push(exprs[i]!);
+    else if (guard) guarded.push(and(pred({ op: 'eq', field: guard.field, value: guard.values[i]! }), exprs[i]!));
+    else return { ok: false, error: new RulecastError('unmapped-column', `the tables of the union name a column differently and pipeline ${pipeline.name} has no field that tells their events apart`, kql.span) };
+  }
+  const query: RuleQuery = { ...base, expr: simplify(or(...guarded)), logsources: parts.map(({ part }) => part.logsource), fields, lookback: kql.lookback };
+  const error = roundTripError(kql, query, pipeline, parts);
+  if (error) return { ok: false, error };
+  return { ok: true, views: [{ query, warnings, tables: tables.map((t) => t.table) }] };
+}
+
+/** A field the pipeline maps to a constant in every log source of the tables, with one value per
+ *  table and a different one in each (ECS event.category), or undefined. */
+function guardField(pipeline: Pipeline, tables: readonly TableInverse[]): { field: string; values: string[] } | undefined {
+  const constant = (rule: SourceRule, field: string): string | undefined => {
+    const target = mapsOf(rule, pipeline).find((m) => m.fields.has(field))?.fields.get(field);
+    if (target?.kind !== 'field' || target.transforms.length !== 1 || target.transforms[0]!.name !== 'constant') return undefined;
+    const v = target.transforms[0]!.args;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const fields = new Set(mapsOf(tables[0]!.parts[0]!.rule, pipeline).flatMap((m) => [...m.fields.keys()]));
+  for (const field of fields) {
+    const values = tables.map((t) => {
+      const each = t.parts.map((p) => constant(p.rule, field));
+      return each.every((v) => v !== undefined && v.toLowerCase() === each[0]!.toLowerCase()) ? each[0] : undefined;
+    });
+    if (values.every((v): v is string => v !== undefined) && new Set(values.map((v) => v.toLowerCase())).size === values.length) return { field, values };
+  }
+  return undefined;
+}
+
+/** Whether the pipeline maps the detection to false in every one of these log sources. */
+function falseIn(expr: Expr, base: Base, pipeline: Pipeline, parts: readonly Part[]): boolean {
+  if (parts.length === 0) return true;
+  try {
+    const mapped = applyPipelines({ ...base, expr, logsources: parts.map(({ part }) => part.logsource), fields: [] }, [pipeline]);
+    return mapped.branches.every((b) => b.expr.kind === 'const' && !b.expr.value);
+  } catch (err) {
+    if (err instanceof RulecastError) return false;
+    throw err;
+  }
+}
+
+/** The proof: mapping forward again gives the imported detection for every table (with the log
+ *  source's ActionType condition where the table is split). */
+function roundTripError(kql: KqlQuery, query: RuleQuery, pipeline: Pipeline, parts: readonly Part[]): RulecastError | undefined {
   let mapped;
   try {
     mapped = applyPipelines(query, [pipeline]);
   } catch (err) {
-    if (err instanceof RulecastError) return { ok: false, error: err };
+    if (err instanceof RulecastError) return err;
     throw err;
   }
   for (let i = 0; i < parts.length; i++) {
@@ -271,10 +401,10 @@ function tryMap(kql: KqlQuery, base: Base, pipeline: Pipeline, tables: readonly 
     const { table, part } = parts[i]!;
     const expected = part.condition ? simplify(and(part.condition, kql.expr)) : kql.expr;
     if (branch.source !== table || irKey(simplify(branch.expr)) !== irKey(expected)) {
-      return { ok: false, error: new RulecastError('inexact-mapping', `mapping ${table} back to ${describeLogsource(part.logsource)} and forward again with pipeline ${pipeline.name} does not give the same query`, kql.span) };
+      return new RulecastError('inexact-mapping', `mapping ${table} back to ${describeLogsource(part.logsource)} and forward again with pipeline ${pipeline.name} does not give the same query`, kql.span);
     }
   }
-  return { ok: true, view: { query, warnings } };
+  return undefined;
 }
 
 /** Every column the detection reads (with the first predicate on it, for error locations). */

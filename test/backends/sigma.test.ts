@@ -141,4 +141,15 @@ describe('sigma target', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(back.logsources.map(withoutSpan))), q.logsources);
     assert.deepEqual(back.lookback, q.lookback);
   });
+
+  it("a tuned query's exclusions were dropped: they are part of the detection, named in a comment that a name cannot break out of", () => {
+    const detection = or(pred({ op: 'eq', field: 'A', value: 'x' }), pred({ op: 'eq', field: 'A', value: 'y' }));
+    const exclusion = pred({ op: 'contains', field: 'B', value: 'z' });
+    const q: RuleQuery = { ...ruleQuery(detection), exclusions: [{ name: 'benign\ndetection: {}', expr: exclusion }] };
+    const out = convertQuery(q, 'sigma');
+    assert.match(out, /^# tuned: the detection without the events of 1 exclusion\(s\):\n# {3}- benign detection: \{\}\ndetection:\n/m);
+    const back = readBack(out);
+    const tuned = and(detection, not(exclusion));
+    for (const e of [{ A: 'x' }, { A: 'x', B: 'az' }, { A: 'y', B: 'q' }, { B: 'z' }, {}]) assert.equal(evaluate(back.expr, e), evaluate(tuned, e), JSON.stringify(e));
+  });
 });

@@ -69,6 +69,47 @@ describe('KQL import: Defender columns back to Sigma fields', () => {
     assert.match(dumpIr(vs[1]!.query.expr), /"field": "file.name"/);
   });
 
+  it('one namespace per query: ECS where every column has an ECS name, else Sigma, else both with a warning', () => {
+    // FolderPath is Image and process.executable; FileName only process.name: ECS.
+    const [ecs] = views('DeviceProcessEvents | where FolderPath endswith "x.exe" and FileName =~ "x.exe" | project FolderPath');
+    assert.match(dumpIr(ecs!.query.expr), /"field": "process.executable"[\s\S]*"field": "process.name"/);
+    assert.deepEqual(ecs!.query.fields, ['process.executable']);
+    assert.deepEqual(ecs!.warnings, []);
+    // Both namespaces cover FolderPath alone (Image, process.executable): ECS first.
+    assert.match(dumpIr(views('DeviceProcessEvents | where FolderPath endswith "x.exe"')[0]!.query.expr), /"field": "process.executable"/);
+    // ProcessCommandLine has only a Sigma name (CommandLine): Sigma for all, Image included.
+    const [sigma] = views('DeviceProcessEvents | where FolderPath endswith "x.exe" and ProcessCommandLine has "-r"');
+    assert.match(dumpIr(sigma!.query.expr), /"field": "Image"[\s\S]*"field": "CommandLine"/);
+    // FileName has only process.name, ProcessCommandLine only CommandLine: both, said in a warning.
+    const [mixed] = views('DeviceProcessEvents | where FileName =~ "x.exe" and ProcessCommandLine has "-r"');
+    assert.match(dumpIr(mixed!.query.expr), /"field": "process.name"[\s\S]*"field": "CommandLine"/);
+    assert.deepEqual(mixed!.warnings.map((w) => [w.code, w.message]), [['kql-mixed-names', "the rule names columns in ECS where pipeline defender-fixture has ECS names and in Sigma's taxonomy where it has only those: ProcessCommandLine (CommandLine)"]]);
+  });
+
+  it('guard: one rule for a union whose tables name a column differently, each table told apart by a field the pipeline maps to a constant', () => {
+    const guarded = loadPipeline(
+      readFileSync(testData('import', 'fixtures', 'defender-fixture.yml'), 'utf8')
+        .replace('  process:\n', "  process:\n    event.category: {field: event.category, transform: {constant: process}}\n    file.name: {field: '~absent', transform: absent}\n")
+        .replace('  file:\n', '  file:\n    event.category: {field: event.category, transform: {constant: file}}\n'),
+      'guarded.yml',
+    );
+    const [imported] = importKql(new SourceFile('<test>.kql', 'union DeviceProcessEvents, DeviceFileEvents | where FileName =~ "nbtscan.exe"'), 'kql');
+    // Without a field that tells the tables apart, one rule per table.
+    assert.equal(sigmaViews(imported!, imported!.query!, fixture, { guard: true }).length, 2);
+    const vs = sigmaViews(imported!, imported!.query!, guarded, { guard: true });
+    assert.equal(vs.length, 1);
+    assert.deepEqual(vs[0]!.tables, ['DeviceProcessEvents', 'DeviceFileEvents']);
+    assert.deepEqual(vs[0]!.query.logsources.map((l) => l.category), ['process_creation', 'file_event']);
+    // process.name would also hold in file events (the acting process there): guarded; file.name
+    // is absent from process events: no guard needed.
+    const expr = vs[0]!.query.expr;
+    assert.equal(expr.kind, 'or');
+    assert.match(dumpIr((expr as { args: readonly unknown[] }).args[0] as never), /"field": "event.category"[\s\S]*"value": "process"[\s\S]*"field": "process.name"/);
+    assert.doesNotMatch(dumpIr((expr as { args: readonly unknown[] }).args[1] as never), /event\.category/);
+    // Without guard (SPL, EQL), one rule per table as before.
+    assert.equal(sigmaViews(imported!, imported!.query!, guarded).length, 2);
+  });
+
   it('splits a table by ActionType when its log sources cover its documented values exactly', () => {
     const split = loadPipeline(
       `name: split

@@ -3,10 +3,13 @@
 // sources and a lookback, which Sigma cannot say, use rulecast's own keys (src/rule/extensions.ts):
 // `rulecast: {logsources: [...], lookback: 7d}`.
 import { RulecastError } from '../../diagnostics/diagnostic.js';
+import { and, not } from '../../ir/build.js';
+import { simplify } from '../../ir/passes.js';
 import { durationText, type QueryLogsource, type RuleQuery } from '../../ir/query.js';
 import type { ConvertOptions, Target } from '../types.js';
 import { detectionYaml, toSigmaDetection } from './detection.js';
 import { yamlString, yamlText } from './yaml.js';
+import { commentSafe } from '../../output/templates.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const statuses = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
@@ -24,9 +27,11 @@ function list(key: string, values: readonly string[]): string[] {
   return values.length ? [`${key}:`, ...values.map((v) => `  - ${yamlString(v)}`)] : [];
 }
 
-/** The Sigma rule for a query. */
+/** The Sigma rule for a query. A tuned query's exclusions are part of its detection (`… and not
+ *  e1 and not e2`), as in every other target, and named in a comment above it. */
 export function toSigmaRule(query: RuleQuery): string {
-  const detection = toSigmaDetection(query.expr);
+  const exclusions = query.exclusions ?? [];
+  const detection = toSigmaDetection(exclusions.length ? simplify(and(query.expr, ...exclusions.map((e) => not(e.expr)))) : query.expr);
   const m = query.meta;
   const [first, ...more] = query.logsources;
   if (!first) throw new RulecastError('sigma-logsource', 'the query has no log source; a Sigma rule needs one', query.span);
@@ -42,6 +47,9 @@ export function toSigmaRule(query: RuleQuery): string {
   if (m.modified) lines.push(`modified: ${yamlString(m.modified)}`);
   lines.push(...list('tags', m.tags));
   lines.push('logsource:', ...logsourceYaml(first, '  '));
+  if (exclusions.length) {
+    lines.push(`# tuned: the detection without the events of ${exclusions.length} exclusion(s):`, ...exclusions.map((e) => `#   - ${commentSafe(e.name, 'line')}`));
+  }
   lines.push('detection:', detectionYaml(detection, '  '));
   lines.push(...list('fields', query.fields));
   lines.push(...list('falsepositives', m.falsepositives));

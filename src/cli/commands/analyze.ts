@@ -8,11 +8,15 @@ import { formatDiagnostic } from '../../diagnostics/format.js';
 import { exclusionsFor } from '../../exclusions/apply.js';
 import type { ExclusionFile } from '../../exclusions/read.js';
 import { compileSigma } from '../../index.js';
-import { tuneQuery } from '../../ir/query.js';
+import { tuneQuery, type QueryExclusion } from '../../ir/query.js';
 import { applyPipelines } from '../../pipelines/apply.js';
 import { getBuiltinPipeline, loadPipeline } from '../../pipelines/load.js';
-import type { Pipeline } from '../../pipelines/types.js';
-import { isExclusionsFile, readOptionExclusions, RuleExclusions } from '../exclusions.js';
+import type { MappedQuery, Pipeline } from '../../pipelines/types.js';
+import { SourceFile } from '../../diagnostics/source.js';
+import { importedExclusions, nativePipeline, nativeQuery, queryMeta } from '../../import/convert.js';
+import { kqlDocumentFormat } from '../../import/document.js';
+import { importKql } from '../../import/kql.js';
+import { documentScenarios, isExclusionsFile, readOptionExclusions, RuleExclusions } from '../exclusions.js';
 import { expandInputs, readTextFile, writeFileAtomic } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
 import { write, type Terminal } from '../terminal.js';
@@ -32,6 +36,11 @@ Detection and exclusion are compared in one field namespace: both go through the
 pipeline (a field the pipeline cannot map stays as written). A rule over several log sources is
 analysed over all of them.
 
+KQL hunting documents (.kql, .md, .txt, Sentinel YAML) are analysed over the query's own tables
+and columns, each exclusion mapped to each table's columns as 'convert -t kql' tunes it (-t and
+-p do not change that). A document's own Scenario / Filter/Exclusion blocks are its exclusions
+when no --exclusions is given.
+
 Options:
   -x, --exclusions <file>  the exclusions (repeatable); a rule's own file (rulecast: {exclusions})
                            is used when none is given
@@ -45,6 +54,7 @@ Exit status: 0 analysed, 1 a rule or exclusion could not be read, 2 usage error.
 
 Examples:
   rulecast analyze rules/windows/proc_creation_win_nbtscan.yml
+  rulecast analyze detect-nbtscan-activity.txt
   rulecast analyze rule.yml --exclusions false-positives.txt -t spl --json`;
 
 interface AnalysisRow {
@@ -98,15 +108,62 @@ export function analyzeCommand(argv: string[], term: Terminal): number {
       continue;
     }
     if (isExclusionsFile(source)) continue;
+    const fail = (rule: AnalysisRow['rule'], d: Diagnostic) => {
+      errors.push(d);
+      rules.push({ ...rule, exclusions: 0, error: jsonDiagnostic(d) });
+    };
+    /** The verdict of every exclusion of one tuned query, its detection and exclusions mapped to
+     *  one namespace (a field the pipelines cannot map stays as written); `fields` says which. */
+    const analyse = (rule: AnalysisRow['rule'], files: readonly ExclusionFile[], exclusions: readonly QueryExclusion[], mapped: MappedQuery, fields: string) => {
+      rules.push({ ...rule, exclusions: exclusions.length, error: null });
+      text.push(`${file.path}: ${rule.title ?? '(untitled)'} — ${exclusions.length} exclusion(s), ${fields}`);
+      exclusions.forEach((exclusion, i) => {
+        const source = files.flatMap((f) => f.exclusions).find((e) => e.name === exclusion.name && e.span === exclusion.span);
+        const pairs = mapped.branches.map((b) => ({ detection: b.expr, exclusion: b.exclusions[i]!.expr }));
+        const analysis = analyzeExclusionPairs(pairs, { diagnostics: source?.diagnostics });
+        rows.push({
+          name: exclusion.name,
+          verdict: analysis.verdict,
+          reason: analysis.reason,
+          warnings: analysis.warnings.map((w) => ({ code: w.code, message: w.message, ...lineColumn(w) })),
+          witnesses: analysis.witnesses,
+          rule,
+        });
+        text.push(`  ${analysis.verdict.padEnd(8)} ${exclusion.name}`);
+        text.push(`           ${analysis.reason}`);
+        for (const w of analysis.warnings) text.push(`           warning[${w.code}]: ${w.message}`);
+      });
+    };
+    const kqlFormat = kqlDocumentFormat(file.path, source);
+    if (kqlFormat !== undefined) {
+      // An imported query is analysed over its own tables and columns, each exclusion mapped to
+      // each table's columns as `convert -t kql` tunes it (the Sigma views are proven to select
+      // the same rows); its document's Scenario blocks are its own exclusions.
+      const own = documentScenarios(source, file.path);
+      for (const q of importKql(new SourceFile(file.path, source), kqlFormat)) {
+        const meta = queryMeta(q);
+        const rule = { path: file.path, title: meta.title, id: meta.id ?? null };
+        if (!q.query) {
+          fail(rule, q.error!);
+          continue;
+        }
+        const files = optionFiles.length ? optionFiles : own ? [own] : [];
+        try {
+          const { exclusions } = importedExclusions(files, q);
+          const mapped = applyPipelines(tuneQuery(nativeQuery(q, q.query), exclusions), [nativePipeline(q.query)], { lenient: true });
+          analyse(rule, files, exclusions, mapped, "fields as the query's tables name them");
+        } catch (err) {
+          if (!isRulecastError(err)) throw err;
+          fail(rule, err.diagnostic);
+        }
+      }
+      continue;
+    }
     for (const doc of compileSigma(source, file.path)) {
       const rule = { path: file.path, title: doc.title, id: doc.id };
-      const fail = (d: Diagnostic) => {
-        errors.push(d);
-        rules.push({ ...rule, exclusions: 0, error: jsonDiagnostic(d) });
-      };
       const docError = doc.diagnostics.find((d) => d.severity === 'error');
       if (docError || !doc.query) {
-        if (docError) fail(docError);
+        if (docError) fail(rule, docError);
         continue;
       }
       let files: ExclusionFile[] = optionFiles;
@@ -118,27 +175,10 @@ export function analyzeCommand(argv: string[], term: Terminal): number {
         const meta = doc.document?.meta;
         const { exclusions } = exclusionsFor(files, { id: doc.id, name: meta?.name, logsource: doc.document?.logsource ?? {} });
         const mapped = applyPipelines(tuneQuery(doc.query, exclusions), pipelines, { lenient: true });
-        rules.push({ ...rule, exclusions: exclusions.length, error: null });
-        text.push(`${file.path}: ${doc.title ?? '(untitled)'} — ${exclusions.length} exclusion(s), fields as ${targetName}${pipelines.length ? ` (${pipelines.map((p) => p.name).join(', ')})` : ''} names them`);
-        exclusions.forEach((exclusion, i) => {
-          const source = files.flatMap((f) => f.exclusions).find((e) => e.name === exclusion.name && e.span === exclusion.span);
-          const pairs = mapped.branches.map((b) => ({ detection: b.expr, exclusion: b.exclusions[i]!.expr }));
-          const analysis = analyzeExclusionPairs(pairs, { diagnostics: source?.diagnostics });
-          rows.push({
-            name: exclusion.name,
-            verdict: analysis.verdict,
-            reason: analysis.reason,
-            warnings: analysis.warnings.map((w) => ({ code: w.code, message: w.message, ...lineColumn(w) })),
-            witnesses: analysis.witnesses,
-            rule,
-          });
-          text.push(`  ${analysis.verdict.padEnd(8)} ${exclusion.name}`);
-          text.push(`           ${analysis.reason}`);
-          for (const w of analysis.warnings) text.push(`           warning[${w.code}]: ${w.message}`);
-        });
+        analyse(rule, files, exclusions, mapped, `fields as ${targetName}${pipelines.length ? ` (${pipelines.map((p) => p.name).join(', ')})` : ''} names them`);
       } catch (err) {
         if (!isRulecastError(err)) throw err;
-        fail(err.diagnostic);
+        fail(rule, err.diagnostic);
       }
     }
   }

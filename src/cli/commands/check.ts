@@ -3,9 +3,13 @@ import { parseCommandArgs } from '../args.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { compileSigma, CorrelationRun, documentKey } from '../../index.js';
+import { SourceFile } from '../../diagnostics/source.js';
+import { kqlDocumentFormat } from '../../import/document.js';
+import { importKql } from '../../import/kql.js';
+import { queryMeta } from '../../import/convert.js';
 import { expandInputs, readPlaceholders, readTextFile } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
-import { isExclusionsFile, RuleExclusions } from '../exclusions.js';
+import { documentScenarios, isExclusionsFile, RuleExclusions } from '../exclusions.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
 
@@ -13,7 +17,9 @@ export const checkHelp = `Usage: rulecast check <files|folders|globs...> [--json
 
 Loads, validates and lowers every rule, reporting errors and the linter's warnings with
 file:line:column. Nothing is converted. Correlation rules are validated with the rules they
-use, which may be in any of the files checked.
+use, which may be in any of the files checked. KQL hunting documents (.kql, .md, .txt, Sentinel
+YAML) are imported as convert reads them, one result per query; Scenario / Filter/Exclusion
+blocks they carry are checked too (reported with the document's first query).
 
 Options:
       --json     print {"results": [{"path", "title", "id", "valid", "errors", "warnings"}], "summary"}
@@ -50,6 +56,16 @@ export function checkCommand(argv: string[], term: Terminal): number {
     try {
       const text = readTextFile(file.path, file.absolute).text;
       if (isExclusionsFile(text)) continue; // checked with the rules that name it
+      const kqlFormat = kqlDocumentFormat(file.path, text);
+      if (kqlFormat !== undefined) {
+        const scenarios = documentScenarios(text, file.path);
+        importKql(new SourceFile(file.path, text), kqlFormat).forEach((q, i) => {
+          const own = i === 0 && scenarios ? [...scenarios.diagnostics, ...scenarios.exclusions.flatMap((e) => e.diagnostics)] : [];
+          const meta = queryMeta(q);
+          docs.push({ path: file.path, index: i, title: meta.title, id: meta.id ?? null, diagnostics: [...(q.error ? [q.error] : []), ...own] });
+        });
+        continue;
+      }
       for (const d of compileSigma(text, file.path, { placeholders })) {
         correlations.add(d);
         // A rule's own exclusions file must read cleanly too.
