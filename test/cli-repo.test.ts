@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { rulecast, tempRules } from './cli.test.js';
-import { projectRoot, sharedRoot } from './support/paths.js';
+import { projectRoot } from './support/paths.js';
 
 const rule = (title: string, detection: string, logsource = 'category: process_creation\n  product: windows') =>
   `title: ${title}\nlogsource:\n  ${logsource}\ndetection:\n${detection}\n`;
@@ -114,7 +114,14 @@ describe('CLI: whole repositories', () => {
   });
 
   it('an interrupted run leaves only whole output files (written to a temporary file, then renamed)', async () => {
-    const corpus = join(sharedRoot, 'corpus', 'sigma', 'rules', 'windows', 'process_creation');
+    // Enough rules that the run is still writing when it is stopped, each one different, so that a
+    // partial file or one holding another rule's query differs from the reference.
+    const values = (i: number) => Array.from({ length: 8 }, (_, k) => `      - ' -opt${i}-${k} '`).join('\n');
+    const corpus = tempRules(
+      Object.fromEntries(
+        Array.from({ length: 1200 }, (_, i) => [`d${i % 12}/rule_${i}.yml`, rule(`Rule ${i}`, `  selection:\n    Image|endswith: '\\\\tool${i}.exe'\n    CommandLine|contains:\n${values(i)}\n  condition: selection`)]),
+      ),
+    );
     const reference = tempRules({});
     rulecast(['convert', corpus, '-t', 'kql', '-o', `${reference}/`]);
     const out = tempRules({});
