@@ -2,7 +2,7 @@
 // and compares with the floor, reading + YAML-parsing the same files with js-yaml. Each mode runs
 // in its own process, several times; the medians are printed. Figures, never assertions.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
@@ -14,15 +14,16 @@ import { tryLower } from '../src/lower/index.js';
 import { conversionBatchSize, convertQuery } from '../src/index.js';
 import type { RuleQuery } from '../src/ir/query.js';
 import { isRulecastError } from '../src/diagnostics/diagnostic.js';
+import { findShared } from '../test/support/shared-location.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = join(here, '..', '..');
 
+/** The public corpus's rules, in the shared material the corpus suite reads (test/support). */
 function corpusDir(): string {
-  const candidates = [process.env.RULECAST_CORPUS, join(projectRoot, '..', 'shared', 'corpus', 'sigma', 'rules'), '/work/shared/corpus/sigma/rules'];
-  const found = candidates.find((c) => c && existsSync(c));
-  if (!found) throw new Error('set RULECAST_CORPUS to a folder of Sigma rules');
-  return found;
+  const location = findShared(process.env, projectRoot);
+  if ('problem' in location) throw new Error(`the bench converts the public corpus: ${location.problem}`);
+  return join(location.root, 'corpus', 'sigma', 'rules');
 }
 
 interface Sample {

@@ -1,11 +1,18 @@
 // Prints the KQL import statistics of a folder of hunting queries as markdown (for docs/kql-import.md):
-//   npm run build && node scripts/kql-corpus.mjs [folder]   (default: ../shared/corpus/hunting-kql)
+//   npm run build && node scripts/kql-corpus.mjs [folder]   (default: corpus/hunting-kql of the shared
+//   material: $RULECAST_CORPUS, $RULECAST_SHARED or the nearest ../shared, as for the corpus suite)
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fg from 'fast-glob';
 import { importStats } from '../dist/src/import/stats.js';
+import { findShared } from '../dist/test/support/shared-location.js';
 
-const folder = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? new URL('../../shared/corpus/hunting-kql/', import.meta.url).pathname;
+function sharedFolder() {
+  const location = findShared();
+  if ('problem' in location) throw new Error(`give a folder of hunting queries: ${location.problem}`);
+  return join(location.root, 'corpus', 'hunting-kql');
+}
+const folder = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? sharedFolder();
 const paths = fg.sync(['**/*.md', '**/*.txt', '**/*.kql', '**/*.yaml'], { cwd: folder, absolute: true }).sort();
 // Repository boilerplate is not a hunting query.
 const skip = /(^|\/)(README|SECURITY|CODE_OF_CONDUCT|LICENSE|00-query-submission-template)[^/]*$/i;

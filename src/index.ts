@@ -143,7 +143,9 @@ export function convertCompiled(doc: CompiledDocument, target: string, options: 
     return { ...base, query: null, error: firstError ?? null, warnings, status: unsupported ? 'unsupported' : 'invalid' };
   }
   try {
-    return { ...base, query: convertQuery(doc.query, target, options), error: null, warnings, status: 'converted' };
+    const told: Diagnostic[] = [];
+    const query = convertQuery(doc.query, target, { ...options, onWarning: (w) => (told.push(w), options.onWarning?.(w)) });
+    return { ...base, query, error: null, warnings: told.length ? [...warnings, ...told] : warnings, status: 'converted' };
   } catch (err) {
     if (isRulecastError(err)) return { ...base, query: null, error: err.diagnostic, warnings, status: 'unsupported' };
     throw err;

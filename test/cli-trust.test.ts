@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { rulecast, tempRules } from './cli.test.js';
+import { rulecast, tempRules } from './support/cli.js';
 
 const nbtscan = join('rules', 'windows', 'proc_creation_win_nbtscan.yml');
 

@@ -1,19 +1,8 @@
 // The command line, spawned as a process: JSON shapes and exit codes are interfaces other tools use.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from './support/paths.js';
-
-export function rulecast(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'rulecast.js'), ...args], {
-    cwd: options.cwd ?? projectRoot,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
-    encoding: 'utf8',
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { rulecast, tempRules } from './support/cli.js';
 
 const good = `title: Good
 id: 929a690e-bef0-4204-a928-ef5e620d6fcc
@@ -26,15 +15,6 @@ detection:
   condition: selection
 `;
 const bad = good.replace('condition: selection', 'condition: selection and not filter');
-
-export function tempRules(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rulecast-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
 
 describe('CLI', () => {
   it('--help and per-command help exit 0', () => {

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileSigma, evaluate } from '../src/index.js';
 import { readExclusions } from '../src/exclusions/read.js';
-import { rulecast, tempRules } from './cli.test.js';
+import { rulecast, tempRules } from './support/cli.js';
 
 const rule = (detection: string) => `title: T\nlogsource:\n  product: windows\ndetection:\n${detection}\n`;
 const good = rule("  sel:\n    Image|endswith: '\\\\a.exe'\n  condition: sel");

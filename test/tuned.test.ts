@@ -21,7 +21,7 @@ import { parseEql } from '../src/verify/eql.js';
 import { evaluateSpl } from './support/spl-evaluator.js';
 import { evaluateEql } from './support/eql-evaluator.js';
 import { analyze, defenderSchema, globalsFor, kqlKeeps, type Row } from './backends/kql-support.js';
-import { projectRoot, sharedRoot } from './support/paths.js';
+import { projectRoot, seedDocument } from './support/paths.js';
 
 const rulePath = join(projectRoot, 'rules', 'windows', 'proc_creation_win_nbtscan.yml');
 const exclusionsPath = join(projectRoot, 'rules', 'windows', 'proc_creation_win_nbtscan.exclusions.yml');
@@ -157,7 +157,7 @@ describe('tuned queries (detection minus exclusions)', () => {
   });
 
   it('the seed document itself is a valid exclusions file with the same five scenarios', () => {
-    const fromSeed = exclusionsOf(join(sharedRoot, 'seed', 'detect-nbtscan-activity.txt'));
+    const fromSeed = exclusionsOf(seedDocument);
     const shipped = exclusionsOf(exclusionsPath);
     assert.deepEqual(fromSeed.map((e) => e.name), shipped.map((e) => e.name));
     assert.equal(fromSeed.length, 5);

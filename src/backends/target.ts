@@ -1,6 +1,6 @@
 // A target from a backend spec: resolves pipelines, applies them, renders every branch with the
 // backend's dialect and lays the result out with the format's template.
-import { RulecastError } from '../diagnostics/diagnostic.js';
+import { RulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { durationSeconds, durationText, type RuleQuery } from '../ir/query.js';
 import { attackFromTags } from '../output/attack.js';
 import { hasTemplate, renderTemplate, templateFormats } from '../output/templates.js';
@@ -17,7 +17,11 @@ export interface RenderOptions {
   /** The output format being rendered (`default`, or a template name), for backends whose body
    *  differs by format (e.g. a data-model query names fields by their dataset). */
   readonly format: string;
+  /** A warning for the conversion's result (ConvertOptions.onWarning). */
+  readonly warn: (warning: Diagnostic) => void;
 }
+
+const ignoreWarning = (): void => {};
 
 export interface BackendSpec {
   readonly name: string;
@@ -56,7 +60,7 @@ function convertFor(spec: BackendSpec, query: RuleQuery, options: ConvertOptions
   }
   const pipelines: Pipeline[] = bare ? [] : requested.map((p) => (typeof p === 'string' ? resolvePipeline(p, spec.name) : p));
   const format = options.format ?? 'default';
-  const renderOptions: RenderOptions = { bare, format };
+  const renderOptions: RenderOptions = { bare, format, warn: options.onWarning ?? ignoreWarning };
   // A tuned query is the IR composition `detection and not e1 and not e2 …` on each branch, so
   // every backend renders it without knowing about exclusions; the templates name them in
   // comments (exclusions in the template context).

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleQuery } from '../ir/query.js';
 import type { Pipeline } from '../pipelines/types.js';
 
@@ -7,6 +8,9 @@ export interface ConvertOptions {
   readonly pipelines?: readonly (string | Pipeline)[];
   /** Output format name; 'default' when absent. */
   readonly format?: string;
+  /** Told what the output format could not carry without stopping the conversion (a technique
+   *  Elastic's `threat` cannot list): convertCompiled adds these to the result's warnings. */
+  readonly onWarning?: (warning: Diagnostic) => void;
 }
 
 /** A conversion target. Everything a target differs in is data (its dialect table, pipelines and

@@ -16,6 +16,7 @@ import type { ExclusionFile } from '../exclusions/read.js';
 import type { KqlQuery } from '../lower/kql.js';
 import type { KqlDocumentFormat, KqlDocumentMeta } from './document.js';
 import { importKql, type ImportedKql } from './kql.js';
+import { readAttack, sigmaTags } from '../output/attack.js';
 import { toSigmaView, type SigmaView, type SigmaViewOptions } from './reverse.js';
 import type { ConversionResult } from '../index.js';
 
@@ -27,37 +28,12 @@ export function tableLogsource(table: string): { product: string; service: strin
   return { product: 'kusto', service: table };
 }
 
-const tactics: Record<string, string> = {
-  reconnaissance: 'reconnaissance',
-  resourcedevelopment: 'resource-development',
-  initialaccess: 'initial-access',
-  execution: 'execution',
-  persistence: 'persistence',
-  privilegeescalation: 'privilege-escalation',
-  defenseevasion: 'defense-evasion',
-  credentialaccess: 'credential-access',
-  discovery: 'discovery',
-  lateralmovement: 'lateral-movement',
-  collection: 'collection',
-  commandandcontrol: 'command-and-control',
-  exfiltration: 'exfiltration',
-  impact: 'impact',
-};
-
 /** Sigma tags for the document's ATT&CK tactics ("Initial access", "DefenseEvasion") and
- *  techniques (T1046); names that are not ATT&CK tactics (the template's "Vulnerability",
- *  "Misconfiguration"…) are left out. */
+ *  techniques (T1046), read with the one ATT&CK table (src/output/attack.ts): Sentinel's
+ *  DefenseEvasion becomes the v19 tactic its techniques sit under. Names that are not ATT&CK
+ *  tactics (the template's "Vulnerability", "Misconfiguration"…) are left out. */
 export function attackTags(meta: KqlDocumentMeta): string[] {
-  const tags: string[] = [];
-  for (const t of meta.tactics) {
-    const slug = tactics[t.toLowerCase().replace(/[^a-z]/g, '')];
-    if (slug && !tags.includes(`attack.${slug}`)) tags.push(`attack.${slug}`);
-  }
-  for (const t of meta.techniques) {
-    const m = /^t(\d{4})(?:\.(\d{3}))?$/i.exec(t.trim());
-    if (m) tags.push(`attack.t${m[1]}${m[2] ? `.${m[2]}` : ''}`);
-  }
-  return tags;
+  return sigmaTags(readAttack(meta.tactics, meta.techniques));
 }
 
 const levels: Record<string, string> = { informational: 'informational', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
@@ -326,11 +302,12 @@ export function renderImported(imported: ImportedKql, kql: KqlQuery, target: str
   const defaultLayout = !options.pipelines?.length && t.defaultPipeline === 'none' && !sigma;
   const convertOptions = defaultLayout ? { ...options, pipelines: [namesAsTheyAre] } : options;
   const labelled = kql.tables.length > 1 && !bare && (options.format ?? 'default') === 'default';
+  const told: Diagnostic[] = [];
   const texts = views.map((v) => {
-    const text = t.convert(tuneQuery(v.query, exclusions), convertOptions).replace(/\n+$/, '');
+    const text = t.convert(tuneQuery(v.query, exclusions), { ...convertOptions, onWarning: (w) => (told.push(w), options.onWarning?.(w)) }).replace(/\n+$/, '');
     const label = labelled ? tableLabel(target, v) : undefined;
     return label ? `${label}\n${text}` : text;
   });
   const separator = sigma ? '\n---\n' : '\n\n';
-  return { text: `${texts.join(separator)}\n`, warnings: views.flatMap((v) => [...v.warnings]) };
+  return { text: `${texts.join(separator)}\n`, warnings: [...views.flatMap((v) => [...v.warnings]), ...told] };
 }

@@ -1,5 +1,5 @@
 // Statistics of a KQL import over many documents: how many queries import, and what stopped the
-// others, ranked by count. Used by test/import/corpus.test.ts and scripts/kql-corpus.mjs.
+// others, ranked by count. Used by test/import/hunting.corpus.test.ts and scripts/kql-corpus.mjs.
 import { SourceFile } from '../diagnostics/source.js';
 import { parseKql } from '../parse/kql.js';
 import { kqlDocumentFormat } from './document.js';

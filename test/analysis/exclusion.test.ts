@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { analyzeExclusion, lintExclusion, type ExclusionAnalysis, type Verdict } from '../../src/analysis/exclusion.js';
 import { readExclusions } from '../../src/exclusions/read.js';
 import { evaluate } from '../../src/ir/evaluate.js';
 import type { Expr } from '../../src/ir/types.js';
 import { compileExclusion } from '../../src/lower/exclusion.js';
 import { compileSigma } from '../../src/index.js';
-import { sharedRoot } from '../support/paths.js';
+import { seedDocument } from '../support/paths.js';
 
 const x = (text: string): Expr => compileExclusion(text).expr;
 
@@ -31,7 +30,7 @@ function analyze(detection: Expr, exclusion: Expr, options = {}): ExclusionAnaly
 }
 
 describe('analyzeExclusion: the seed scenarios', () => {
-  const seed = readExclusions(readFileSync(join(sharedRoot, 'seed', 'detect-nbtscan-activity.txt'), 'utf8'), 'seed.txt');
+  const seed = readExclusions(readFileSync(seedDocument, 'utf8'), 'seed.txt');
   const filters = seed.exclusions.map((e) => e.expr!);
   // The seed's KQL query (FileName =~ "nbtscan.exe" or SHA1 in (…)) in the exclusions' ECS names.
   const byName = x('process.name == "nbtscan.exe"');

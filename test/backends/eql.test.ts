@@ -71,7 +71,7 @@ describe('EQL golden outputs', () => {
     });
   }
 
-  for (const name of ['basic-selection', 'eql-lookback', 'eql-categories-union']) {
+  for (const name of ['basic-selection', 'eql-lookback', 'eql-categories-union', 'attack-v19']) {
     it(`${name} as an Elastic rule (NDJSON)`, () => {
       const dir = testData('golden', name);
       const out = convert(readFileSync(join(dir, 'rule.yml'), 'utf8'), `test/golden/${name}/rule.yml`, ['ecs-windows'], 'elastic-rule');

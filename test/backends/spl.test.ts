@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { compileSigma, convertQuery, formatDiagnostic, isRulecastError, type RuleQuery } from '../../src/index.js';
 import { parseSpl } from '../../src/verify/spl.js';
 import { expectFile, goldenCases } from '../support/golden.js';
-import { confSearch } from './spl-corpus.test.js';
+import { confSearch } from './spl-support.js';
 import { testData, updateGolden } from '../support/paths.js';
 
 /** The pipelines each golden case is rendered with, and the suffix of its expected files. */

@@ -2,7 +2,7 @@
 // with references across the files of a run.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { rulecast, tempRules } from '../cli.test.js';
+import { rulecast, tempRules } from '../support/cli.js';
 
 const failed = `title: Failed logon
 id: 5638f7c0-ac70-491d-8465-2a65075e0d86

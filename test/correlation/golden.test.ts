@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { rulecast } from '../cli.test.js';
+import { rulecast } from '../support/cli.js';
 import { expectFile } from '../support/golden.js';
 import { testData } from '../support/paths.js';
 

@@ -8,9 +8,8 @@ import { evaluate } from '../../src/ir/evaluate.js';
 import { printExclusion } from '../../src/exclusions/print.js';
 import { readExclusions, type Exclusion, type ExclusionFile } from '../../src/exclusions/read.js';
 import { expectGolden } from '../support/golden.js';
-import { sharedRoot, testData } from '../support/paths.js';
+import { seedDocument, testData } from '../support/paths.js';
 
-const seedPath = join(sharedRoot, 'seed', 'detect-nbtscan-activity.txt');
 const files = (name: string) => testData('exclusions', 'files', name);
 
 function read(path: string, label = path): ExclusionFile {
@@ -26,7 +25,7 @@ function line(e: Exclusion): number {
 }
 
 describe('exclusion files: the seed document (text form)', () => {
-  const file = read(seedPath, 'detect-nbtscan-activity.txt');
+  const file = read(seedDocument, 'detect-nbtscan-activity.txt');
 
   it('gives its five scenarios with names and descriptions, and no error', () => {
     assert.equal(file.format, 'text');

@@ -3,10 +3,10 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rulecast, tempRules } from '../cli.test.js';
-import { sharedRoot } from '../support/paths.js';
+import { rulecast, tempRules } from '../support/cli.js';
+import { seedDocument } from '../support/paths.js';
 
-const seed = join(sharedRoot, 'seed', 'detect-nbtscan-activity.txt');
+const seed = seedDocument;
 
 describe('CLI: KQL inputs', () => {
   it('converts the seed for every target with the usual JSON shape', () => {

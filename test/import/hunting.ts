@@ -1,11 +1,12 @@
-// The public Defender hunting queries (../shared/corpus/hunting-kql), imported once for every test.
+// The public Defender hunting queries (../shared/corpus/hunting-kql), imported once for every
+// corpus test.
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import fg from 'fast-glob';
 import { importStats, type ImportStats } from '../../src/import/stats.js';
-import { sharedRoot } from '../support/paths.js';
+import { shared } from '../support/shared.js';
 
-export const huntingFolder = join(sharedRoot, 'corpus', 'hunting-kql');
+export const huntingFolder = shared('corpus', 'hunting-kql');
 const folder = huntingFolder;
 const skip = /(^|\/)(README|SECURITY|CODE_OF_CONDUCT|LICENSE|00-query-submission-template)[^/]*$/i;
 

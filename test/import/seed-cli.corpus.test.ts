@@ -6,8 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rulecast, tempRules } from '../cli.test.js';
-import { sharedRoot } from '../support/paths.js';
+import { rulecast, tempRules } from '../support/cli.js';
+import { sharedRoot } from '../support/shared.js';
 import { compileSigma } from '../../src/index.js';
 import { predicates } from '../../src/ir/passes.js';
 import { isEcsName } from '../../src/import/reverse.js';

@@ -5,7 +5,6 @@
 // ActionType values). End-to-end CLI runs of the seed: seed-cli.corpus.test.ts.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SourceFile } from '../../src/diagnostics/source.js';
 import { compileSigma, convertQuery, formatDiagnostic } from '../../src/index.js';
 import { evaluate, type Event } from '../../src/ir/evaluate.js';
@@ -15,11 +14,10 @@ import { renderImported } from '../../src/import/convert.js';
 import { actionTypes } from '../../src/import/reverse.js';
 import { applyPipelines } from '../../src/pipelines/apply.js';
 import { getBuiltinPipeline } from '../../src/pipelines/load.js';
-import { sharedRoot } from '../support/paths.js';
+import { seedDocument } from '../support/paths.js';
 import { kustoSyntaxErrors } from './kusto.js';
 
-const seedPath = join(sharedRoot, 'seed', 'detect-nbtscan-activity.txt');
-const [seed] = importKql(new SourceFile('detect-nbtscan-activity.txt', readFileSync(seedPath, 'utf8')));
+const [seed] = importKql(new SourceFile('detect-nbtscan-activity.txt', readFileSync(seedDocument, 'utf8')));
 
 /** Rows of both tables around the seed's values: names and hashes in several cases, other files. */
 function rows(): { table: string; event: Event }[] {

@@ -3,7 +3,7 @@
 // own scenarios for every target, check and analyze reading the document as convert does.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { rulecast, tempRules } from '../cli.test.js';
+import { rulecast, tempRules } from '../support/cli.js';
 import { testData } from '../support/paths.js';
 import { kustoSyntaxErrors } from './kusto.js';
 

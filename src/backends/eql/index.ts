@@ -1,10 +1,10 @@
 // The Elasticsearch EQL target: the dialect table (dialect.ts), three-valued-logic guards, the query
 // head (event category), and the values the output templates (templates/eql/*.hbs) lay out.
-import { isRulecastError, RulecastError } from '../../diagnostics/diagnostic.js';
+import { isRulecastError, RulecastError, warning, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { and, not, or, pred, TRUE } from '../../ir/build.js';
 import { mapPredicates, simplify } from '../../ir/passes.js';
 import type { Expr, Not, Pred } from '../../ir/types.js';
-import { attackFromTags } from '../../output/attack.js';
+import { attackFromTags, attackVersion, techniquesUnder, techniquesWithoutTactic } from '../../output/attack.js';
 import type { Branch, MappedQuery } from '../../pipelines/types.js';
 import { guardNegatedNullables } from '../guards.js';
 import { renderExpr } from '../render.js';
@@ -228,29 +228,42 @@ const severities: Record<string, { severity: string; risk: number }> = {
 };
 
 /** Elastic's `threat` array from the rule's ATT&CK tags: one entry per tactic, each with the rule's
- *  techniques (Sigma tags do not say which technique belongs to which tactic). The technique name
- *  is its id: rulecast carries no ATT&CK technique catalogue. */
-export function elasticThreat(tags: readonly string[]): unknown[] {
+ *  techniques that ATT&CK lists under that tactic (src/output/attack.ts: Sigma tags do not pair
+ *  them, so T1027 goes under Stealth, never under a Command and Control the rule also names). A
+ *  technique paired with none of the rule's tactics cannot be listed, since every entry needs a
+ *  tactic: it is left out, and `warn` says so. The technique name is its id: rulecast carries no
+ *  ATT&CK technique catalogue. */
+export function elasticThreat(tags: readonly string[], warn?: (warning: Diagnostic) => void): unknown[] {
   const attack = attackFromTags(tags);
-  const techniques = new Map<string, string[]>();
-  for (const t of attack.techniques) {
-    const subs = techniques.get(t.technique) ?? [];
-    if (t.subtechnique && !subs.includes(t.subtechnique)) subs.push(t.subtechnique);
-    techniques.set(t.technique, subs);
+  if (warn) {
+    for (const t of techniquesWithoutTactic(attack)) {
+      const why = t.tactics.length
+        ? `ATT&CK ${attackVersion} lists it under ${t.tactics.map((x) => x.name).join(', ')}, which the rule's tags do not name`
+        : `the ATT&CK ${attackVersion} table rulecast carries does not know it`;
+      const tactics = attack.tactics.length ? `the rule's tactics: ${attack.tactics.map((x) => x.name).join(', ')}` : 'the rule names no tactic';
+      warn(warning('attack-technique-without-tactic', `technique ${t.id} is left out of the Elastic rule's threat array, which lists a technique only under a tactic: ${why} (${tactics})`));
+    }
   }
-  const technique = [...techniques].map(([id, subs]) => ({
-    id,
-    name: id,
-    reference: `https://attack.mitre.org/techniques/${id}/`,
-    ...(subs.length
-      ? { subtechnique: subs.map((s) => ({ id: s, name: s, reference: `https://attack.mitre.org/techniques/${s.replace('.', '/')}/` })) }
-      : {}),
-  }));
-  return attack.tactics.map((t) => ({
-    framework: 'MITRE ATT&CK',
-    tactic: { id: t.id, name: t.name, reference: `https://attack.mitre.org/tactics/${t.id}/` },
-    technique,
-  }));
+  return attack.tactics.map((tactic) => {
+    const techniques = new Map<string, string[]>();
+    for (const t of techniquesUnder(attack, tactic)) {
+      const subs = techniques.get(t.technique) ?? [];
+      if (t.subtechnique && !subs.includes(t.subtechnique)) subs.push(t.subtechnique);
+      techniques.set(t.technique, subs);
+    }
+    return {
+      framework: 'MITRE ATT&CK',
+      tactic: { id: tactic.id, name: tactic.name, reference: `https://attack.mitre.org/tactics/${tactic.id}/` },
+      technique: [...techniques].map(([id, subs]) => ({
+        id,
+        name: id,
+        reference: `https://attack.mitre.org/techniques/${id}/`,
+        ...(subs.length
+          ? { subtechnique: subs.map((s) => ({ id: s, name: s, reference: `https://attack.mitre.org/techniques/${s.replace('.', '/')}/` })) }
+          : {}),
+      })),
+    };
+  });
 }
 
 const DEFAULT_INDEX = ['logs-*'];
@@ -284,7 +297,7 @@ export const eqlTarget: Target = makeTarget({
       index,
       severity: level?.severity ?? 'medium',
       riskScore: level?.risk ?? 47,
-      threat: elasticThreat(q.meta.tags),
+      threat: elasticThreat(q.meta.tags, options.format === 'elastic-rule' ? options.warn : undefined),
       from: q.lookback ? `now-${q.lookback.count}${q.lookback.unit}` : String(mapped.layout.from ?? 'now-6m'),
       interval: String(mapped.layout.interval ?? '5m'),
     };

@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import { convertQuery, formatDiagnostic, isRulecastError } from '../../src/index.js';
 import { parseSpl } from '../../src/verify/spl.js';
-import { corpus } from '../corpus.test.js';
+import { corpus } from '../support/corpus.js';
+import { confSearch } from './spl-support.js';
 
 /** Why a corpus rule may not convert: the codes of deliberate, located refusals. */
 const expectedRefusals = new Set([
@@ -19,23 +20,6 @@ const expectedRefusals = new Set([
   'unsupported-logsource',
   'lossy-mapping',
 ]);
-
-/** The query text of a savedsearches.conf stanza: `search = …` with its `\` continuations. */
-export function confSearch(conf: string): string {
-  const lines = conf.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('search = '));
-  assert.ok(start >= 0, `no search in\n${conf}`);
-  const out: string[] = [];
-  for (let i = start; i < lines.length; i++) {
-    const line = i === start ? lines[i]!.slice('search = '.length) : lines[i]!;
-    if (line.endsWith(' \\')) out.push(line.slice(0, -2));
-    else {
-      out.push(line);
-      break;
-    }
-  }
-  return out.join('\n');
-}
 
 export const corpusRuns: readonly { readonly pipeline: string; readonly format: string }[] = [
   { pipeline: 'none', format: 'default' },

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { compileSigma, convertQuery } from '../../src/index.js';
 import { irKey } from '../../src/ir/dump.js';
 import type { Expr } from '../../src/ir/types.js';
-import { corpus } from '../corpus.test.js';
+import { corpus } from '../support/corpus.js';
 
 function canonical(e: Expr): string {
   if (e.kind === 'and' || e.kind === 'or') return `${e.kind}(${e.args.map(canonical).sort().join(',')})`;

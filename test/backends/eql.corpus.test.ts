@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { convertCompiled } from '../../src/index.js';
 import { checkEql } from '../../src/verify/eql.js';
-import { corpus } from '../corpus.test.js';
+import { corpus } from '../support/corpus.js';
 
 /** Why a rule may not convert, per pipeline (docs/eql.md, "What is refused"). */
 const allowed: Record<string, readonly string[]> = {

@@ -1,3 +1,4 @@
+// Satisfiability and exclusion verdicts over every rule of the public Sigma corpus.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,16 +8,16 @@ import { satisfiable } from '../../src/analysis/satisfiable.js';
 import { evaluate } from '../../src/ir/evaluate.js';
 import { compileExclusion } from '../../src/lower/exclusion.js';
 import { compileSigma } from '../../src/index.js';
-import { sharedRoot } from '../support/paths.js';
+import { rulesDir } from '../support/corpus.js';
 
 describe('analysis over the Sigma corpus', () => {
   it('every rule is satisfiable or undecided (never contradictory), and every witness checks', () => {
-    const files = fg.sync('rules/**/*.yml', { cwd: join(sharedRoot, 'corpus', 'sigma') }).sort();
+    const files = fg.sync('**/*.yml', { cwd: rulesDir }).sort();
     assert.ok(files.length > 1000);
     const exclusion = compileExclusion('User == "NT AUTHORITY\\\\SYSTEM" OR Image endswith "\\\\svchost.exe"').expr;
     const tally: Record<string, number> = {};
     for (const file of files) {
-      const path = join(sharedRoot, 'corpus', 'sigma', file);
+      const path = join(rulesDir, file);
       for (const doc of compileSigma(readFileSync(path, 'utf8'), file)) {
         if (!doc.query) continue;
         const detection = doc.query.expr;
