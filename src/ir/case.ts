@@ -60,3 +60,21 @@ export function hasFoldVariants(text: string): boolean {
   for (const ch of text) if (foldVariants(ch.codePointAt(0)!).length > 1) return true;
   return false;
 }
+
+/** A regular expression character for a literal one (ASCII punctuation gets a backslash). */
+export function regexChar(c: string): string {
+  return /[!-/:-@[-`{-~]/.test(c) ? `\\${c}` : c;
+}
+
+/** An RE2 pattern that a case-sensitive `re` predicate uses to match exactly the texts equal to
+ *  `text` under rulecast's folding: without `cased`, each character with case variants becomes a
+ *  class of them (RE2's own case-insensitive mode folds differently: it matches the Kelvin sign
+ *  for `k` and `ſ` for `s`, which the evaluator's comparisons do not). */
+export function literalRegex(text: string, cased: boolean): string {
+  let out = '';
+  for (const ch of text) {
+    const variants = cased ? [ch] : foldVariants(ch.codePointAt(0)!).map((cp) => String.fromCodePoint(cp));
+    out += variants.length === 1 ? regexChar(ch) : `[${variants.map(regexChar).join('')}]`;
+  }
+  return out;
+}

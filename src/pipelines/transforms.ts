@@ -5,8 +5,9 @@ import { RulecastError } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
 import { FALSE, or, pred, stringPred, TRUE } from '../ir/build.js';
 import { evaluate } from '../ir/evaluate.js';
+import { literalRegex, regexChar } from '../ir/case.js';
 import { pattern } from '../ir/pattern.js';
-import { STAR, type Expr, type Pred } from '../ir/types.js';
+import { ONE, STAR, type Expr, type Pred } from '../ir/types.js';
 import type { TransformContext, ValueTransform } from './types.js';
 
 export type TransformFactory = (args: unknown, span: Span | undefined) => (pred: Pred, context: TransformContext) => Expr;
@@ -118,3 +119,74 @@ registerTransform('constant', (args) => (p) => {
  *  events): a value predicate is false, `null` is true, `exists` false. Not for a field the events
  *  have but the target does not record: that is an `unsupported` mapping, an error. */
 registerTransform('absent', () => (p): Expr => (p.op === 'null' ? TRUE : FALSE));
+
+/**
+ * `name-in-path`: the exclusion or rule names the last part of a value (ECS `process.name`,
+ * `file.name`, `user.name`) and the target field holds the whole value (`C:\Windows\cmd.exe`,
+ * `DOMAIN\user`). Argument: the separators (default `\` and `/`). For a value without separators:
+ * equal to `v` → the field is `v` or ends with `<separator>v`; ends with `v` → the field ends with
+ * `v` (a suffix without a separator lies in the last part); contains, starts with or matches a
+ * pattern → a regular expression anchored on the last part (`v[^\\]*$`, `(^|\\)v[^\\]*$`), with
+ * the letters of a case-insensitive value as classes of their case variants, so it folds as the
+ * evaluator does. A value with a separator names a folder too, and a regex, a number or an order
+ * cannot be checked on the last part: refused. Presence passes through (a missing path is a
+ * missing name).
+ */
+registerTransform('name-in-path', (args, span) => {
+  let separators = '\\/';
+  if (args !== undefined && args !== null) {
+    const given = typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>).separators : args;
+    if (typeof given !== 'string' || given === '') {
+      throw new RulecastError('invalid-pipeline', "the 'name-in-path' transform takes the separators as a string, e.g. {separators: '\\\\'}", span);
+    }
+    separators = given;
+  }
+  const hasSeparator = (v: string) => [...separators].some((s) => v.includes(s));
+  const separator = `[${[...separators].map(regexChar).join('')}]`;
+  const notSeparator = `[^${[...separators].map(regexChar).join('')}]`;
+  const folder = (p: Pred, context: TransformContext): never => cannot(p, context, 'name-in-path', 'holds a whole path and the value names a folder too');
+  // A search on the whole value that holds exactly when the last part matches.
+  const lastPart = (p: Pred, body: string, anchored: boolean): Pred =>
+    pred({ op: 're', field: p.field, value: { pattern: `${anchored ? `(^|${separator})` : ''}${body}${notSeparator}*$`, flags: { m: false, s: false } }, cased: true, span: p.span });
+  return (p, context) => {
+    if (isPresenceOnly(p)) return p;
+    switch (p.op) {
+      case 'eq': {
+        if (p.timePart || typeof p.value !== 'string') break;
+        const value = p.value;
+        if (hasSeparator(value)) return folder(p, context);
+        return or(p, ...[...separators].map((s) => pred({ op: 'endswith', field: p.field, value: `${s}${value}`, cased: p.cased, span: p.span })));
+      }
+      case 'endswith':
+        return hasSeparator(p.value) ? folder(p, context) : p;
+      case 'contains':
+      case 'startswith':
+        if (hasSeparator(p.value)) return folder(p, context);
+        // The empty text is in (and starts) every last part, as in every whole value.
+        if (p.value === '') return p;
+        return lastPart(p, literalRegex(p.value, p.cased), p.op === 'startswith');
+      case 'wildcard': {
+        if (p.value.parts.some((x) => typeof x === 'string' && hasSeparator(x))) return folder(p, context);
+        // The whole pattern up to the end: a trailing `*` (or none) then nothing but the last part.
+        const parts = p.value.parts;
+        const body = parts.map((x) => (typeof x === 'string' ? literalRegex(x, p.cased) : x === ONE ? notSeparator : `${notSeparator}*`)).join('');
+        return pred({ op: 're', field: p.field, value: { pattern: `(^|${separator})${body}$`, flags: { m: false, s: false } }, cased: true, span: p.span });
+      }
+      default:
+        break;
+    }
+    return cannot(p, context, 'name-in-path', `holds a whole path, and '${p.op}' on its last part cannot be checked on it exactly`);
+  };
+});
+
+/**
+ * `args-in-commandline`: ECS `process.args` (the arguments as a list) where the target only has the
+ * command line. `contains` of a text without whitespace or quotes holds for some argument exactly
+ * when it holds for the command line; any other operator (an argument equal to a value, a value
+ * spanning arguments) cannot be read from the command line and is refused.
+ */
+registerTransform('args-in-commandline', () => (p, context) => {
+  if (p.op === 'exists' || p.op === 'null') return p;
+  if (p.op === 'contains' && p.value !== '' && !/[\s"']/.test(p.value)) return p;
+  return cannot(p, context, 'args-in-commandline', "holds the whole command line, and only 'contains' of a text without spaces or quotes means the same for one argument");
+});

@@ -124,15 +124,3 @@ registerTransform('hex-number', () => (p, context) => {
   }
   return cannot(p, context, 'hex-number', 'is a number in the target, and only equality with a number (hex or decimal) can be translated');
 });
-
-/**
- * `args-in-commandline`: ECS `process.args` (the arguments as a list) where the target only has the
- * command line. `contains` of a text without whitespace or quotes holds for some argument exactly
- * when it holds for the command line; any other operator (an argument equal to a value, a value
- * spanning arguments) cannot be read from the command line and is refused.
- */
-registerTransform('args-in-commandline', () => (p, context) => {
-  if (p.op === 'exists' || p.op === 'null') return p;
-  if (p.op === 'contains' && p.value !== '' && !/[\s"']/.test(p.value)) return p;
-  return cannot(p, context, 'args-in-commandline', "holds the whole command line, and only 'contains' of a text without spaces or quotes means the same for one argument");
-});

@@ -15,7 +15,6 @@ import { renderSearch, renderWhere } from './dialects.js';
 import { hoistPipes, whereOnly, type SplPipe, type SplPlan } from './hoist.js';
 import { listField, quote } from './literals.js';
 import { regexText } from './predicates.js';
-import './transforms.js';
 
 export { hoistPipes, whereOnly, type SplPlan, type SplPipe } from './hoist.js';
 export { searchForm, whereForm } from './predicates.js';
