@@ -184,7 +184,8 @@ describe('CLI: whole repositories', () => {
     assert.equal(json.results.length, 1);
     assert.equal(json.summary.exclusionFiles, 1);
     assert.match(json.results[0]!.query, /\/\/ {3}- Admin scripts\n/);
-    assert.match(json.results[0]!.query, /and InitiatingProcessFileName !~ "admin\.exe"$/);
+    // The rule is written in Sigma names: process.parent.name is the file name of ParentImage.
+    assert.match(json.results[0]!.query, /and not\(InitiatingProcessFolderPath =~ "admin\.exe" or InitiatingProcessFolderPath endswith @"\\admin\.exe"\)$/);
     writeFileSync(join(dir, 'fp.yml'), 'exclusions:\n  - name: Bad\n    filter: process.name === "x"\n');
     const bad = rulecast(['convert', dir, '-t', 'kql', '--json']);
     assert.equal(bad.status, 1);

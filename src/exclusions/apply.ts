@@ -1,6 +1,7 @@
 // Which exclusions tune which rule, and the tuned query itself (composition on the IR).
 import { RulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { tuneQuery, type QueryExclusion, type RuleQuery } from '../ir/query.js';
+import { checkExclusionNamespaces } from '../pipelines/namespace.js';
 import type { Exclusion, ExclusionFile } from './read.js';
 
 export interface RuleIdentity {
@@ -45,14 +46,19 @@ export function exclusionsFor(files: readonly ExclusionFile[], rule: RuleIdentit
       const error = e.diagnostics.find((d) => d.severity === 'error');
       if (error || !e.expr) throw RulecastError.fromDiagnostic(error ?? { severity: 'error', code: 'invalid-exclusion', message: `exclusion '${e.name}' has no filter`, span: e.span });
       warnings.push(...e.diagnostics);
-      exclusions.push({ name: e.name, description: e.description, expr: e.expr, span: e.span });
+      // A Sigma filter is written against the rules it names, in their names.
+      exclusions.push({ name: e.name, description: e.description, expr: e.expr, span: e.span, namespace: file.format === 'sigma-filter' ? 'rule' : 'ecs' });
     }
   }
   return { exclusions, warnings };
 }
 
-/** The rule's query tuned by the exclusions of the files that apply to it. */
+/** The rule's query tuned by the exclusions of the files that apply to it. Throws when an
+ *  exclusion cannot be said in the rule's own names for one of its log sources (an unknown field,
+ *  an ECS field without a counterpart there), before any target is rendered. */
 export function tuneWith(query: RuleQuery, files: readonly ExclusionFile[], rule: RuleIdentity): { query: RuleQuery; warnings: readonly Diagnostic[] } {
   const { exclusions, warnings } = exclusionsFor(files, rule);
-  return { query: tuneQuery(query, exclusions), warnings };
+  const tuned = tuneQuery(query, exclusions);
+  checkExclusionNamespaces(tuned);
+  return { query: tuned, warnings };
 }

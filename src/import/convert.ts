@@ -53,9 +53,10 @@ export function queryMeta(imported: ImportedKql): QueryMeta {
   };
 }
 
-/** The query over its own tables and columns (log sources `{product: kusto, service: <table>}`). */
+/** The query over its own tables and columns (log sources `{product: kusto, service: <table>}`):
+ *  in the target's own names, so its exclusions reach nativePipeline as written. */
 export function nativeQuery(imported: ImportedKql, kql: KqlQuery): RuleQuery {
-  return { expr: kql.expr, logsources: kql.tables.map((t) => tableLogsource(t.name)), lookback: kql.lookback, meta: queryMeta(imported), fields: kql.fields, span: kql.span };
+  return { expr: kql.expr, logsources: kql.tables.map((t) => tableLogsource(t.name)), lookback: kql.lookback, meta: queryMeta(imported), fields: kql.fields, span: kql.span, namespace: 'target' };
 }
 
 /** A pipeline that sends each table's log source to that table: its columns as they are, and the

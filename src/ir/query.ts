@@ -12,6 +12,12 @@ export interface QueryLogsource {
   readonly span?: Span | undefined;
 }
 
+/** A log source as messages write it: `{product: windows, category: process_creation}`. */
+export function describeLogsource(ls: QueryLogsource): string {
+  const parts = (['product', 'category', 'service', 'definition'] as const).filter((k) => ls[k]).map((k) => `${k}: ${ls[k]}`);
+  return parts.length ? `{${parts.join(', ')}}` : '{}';
+}
+
 export interface QueryMeta {
   readonly title: string;
   readonly id?: string | undefined;
@@ -40,6 +46,11 @@ export interface QueryExclusion {
   readonly expr: Expr;
   /** Where the exclusion is written, for errors (e.g. a field the target cannot map). */
   readonly span?: Span | undefined;
+  /** The names its fields are written in. `ecs` (the default, the exclusion language): ECS names,
+   *  mapped into the rule's own names for each of its log sources before any pipeline (or the
+   *  rule's own names, kept); `rule`: the rule's own names as they are (a Sigma filter document,
+   *  written against the rules it names). See src/pipelines/namespace.ts. */
+  readonly namespace?: 'ecs' | 'rule' | undefined;
 }
 
 export interface RuleQuery {
@@ -57,6 +68,10 @@ export interface RuleQuery {
   readonly fields: readonly string[];
   /** The rule document, for errors that concern the whole rule. */
   readonly span?: Span | undefined;
+  /** The names the detection is written in, when its front end knows them: `target`, a target's
+   *  own columns (an imported KQL query over its tables), whose pipeline maps the exclusions' ECS
+   *  names itself. Absent: decided from the detection's fields (src/pipelines/namespace.ts). */
+  readonly namespace?: 'target' | undefined;
 }
 
 export function durationText(d: Duration): string {

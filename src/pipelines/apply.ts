@@ -3,14 +3,12 @@
 import { RulecastError } from '../diagnostics/diagnostic.js';
 import { and, or, pred, withField } from '../ir/build.js';
 import { mapPredicates, simplify } from '../ir/passes.js';
-import type { QueryLogsource, RuleQuery } from '../ir/query.js';
+import { describeLogsource, type QueryLogsource, type RuleQuery } from '../ir/query.js';
 import type { Expr, Pred } from '../ir/types.js';
+import { exclusionsInRuleNamespace } from './namespace.js';
 import type { Branch, FieldMap, FieldTarget, MappedQuery, Pipeline, SourceRule, TransformContext } from './types.js';
 
-export function describeLogsource(ls: QueryLogsource): string {
-  const parts = (['product', 'category', 'service', 'definition'] as const).filter((k) => ls[k]).map((k) => `${k}: ${ls[k]}`);
-  return parts.length ? `{${parts.join(', ')}}` : '{}';
-}
+export { describeLogsource };
 
 function logsourceMatches(pattern: QueryLogsource, actual: QueryLogsource): boolean {
   return (['category', 'product', 'service', 'definition'] as const).every(
@@ -27,8 +25,9 @@ export interface ApplyOptions {
 }
 
 export function applyPipelines(query: RuleQuery, pipelines: readonly Pipeline[], options: ApplyOptions = {}): MappedQuery {
-  const exclusions = (query.exclusions ?? []).map((e) => ({ name: e.name, description: e.description, expr: e.expr }));
-  let branches: Branch[] = query.logsources.map((logsource) => ({ logsource, source: null, expr: query.expr, layout: {}, fields: query.fields, exclusions }));
+  // Exclusions first say what they mean in the rule's own names for each log source, so that every
+  // pipeline (none too) maps one namespace.
+  let branches: Branch[] = query.logsources.map((logsource) => ({ logsource, source: null, expr: query.expr, layout: {}, fields: query.fields, exclusions: exclusionsInRuleNamespace(query, logsource) }));
   let layout: Record<string, unknown> = {};
   for (const p of pipelines) {
     layout = { ...layout, ...p.layout };

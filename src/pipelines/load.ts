@@ -39,7 +39,8 @@ const cache = new Map<string, Pipeline>();
 /** Names of the built-in pipelines, optionally only those written for a target. */
 export function builtinPipelines(target?: string): string[] {
   return Object.keys(assets)
-    .filter((k) => k.startsWith(builtinPrefix) && k.endsWith('.yml'))
+    // Subfolders hold data that is not a target pipeline (taxonomy/ecs-sigma.yml).
+    .filter((k) => k.startsWith(builtinPrefix) && k.endsWith('.yml') && !k.slice(builtinPrefix.length).includes('/'))
     .map((k) => k.slice(builtinPrefix.length, -4))
     .filter((name) => !target || getBuiltinPipeline(name).target === undefined || getBuiltinPipeline(name).target === target)
     .sort();
