@@ -145,7 +145,8 @@ describe('sigma target', () => {
   it("a tuned query's exclusions were dropped: they are part of the detection, named in a comment that a name cannot break out of", () => {
     const detection = or(pred({ op: 'eq', field: 'A', value: 'x' }), pred({ op: 'eq', field: 'A', value: 'y' }));
     const exclusion = pred({ op: 'contains', field: 'B', value: 'z' });
-    const q: RuleQuery = { ...ruleQuery(detection), exclusions: [{ name: 'benign\ndetection: {}', expr: exclusion }] };
+    // Written in the rule's own names (A, B), as a Sigma filter is; ECS names would be mapped first.
+    const q: RuleQuery = { ...ruleQuery(detection), exclusions: [{ name: 'benign\ndetection: {}', expr: exclusion, namespace: 'rule' }] };
     const out = convertQuery(q, 'sigma');
     assert.match(out, /^# tuned: the detection without the events of 1 exclusion\(s\):\n# {3}- benign detection: \{\}\ndetection:\n/m);
     const back = readBack(out);

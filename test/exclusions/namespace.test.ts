@@ -162,7 +162,7 @@ describe('exclusions in the rule namespace', () => {
     it('unknown exclusion field (proces.nme) accepted without a did-you-mean: now an error on every target', () => {
       const text = 'process.name == "a" AND proces.nme == "nbtscan"';
       const tuned = tuneQuery(sigmaRule(), [{ ...exclusion(text, 'Typo') }]);
-      for (const target of ['kql', 'spl', 'eql']) {
+      for (const target of ['kql', 'spl', 'eql', 'sigma']) {
         const r = refusal(() => convertQuery(tuned, target, target === 'sigma' ? {} : { pipelines: ['none'] }));
         assert.equal(r.code, 'unknown-exclusion-field', target);
         assert.equal(r.message, "exclusion 'Typo': unknown field 'proces.nme' for logsource {product: windows, category: process_creation}; did you mean 'process.name'?");

@@ -5,7 +5,10 @@
 import { RulecastError } from '../../diagnostics/diagnostic.js';
 import { and, not } from '../../ir/build.js';
 import { simplify } from '../../ir/passes.js';
-import { durationText, type QueryLogsource, type RuleQuery } from '../../ir/query.js';
+import { irKey } from '../../ir/dump.js';
+import { describeLogsource, durationText, type QueryLogsource, type RuleQuery } from '../../ir/query.js';
+import type { Expr } from '../../ir/types.js';
+import { exclusionsInRuleNamespace } from '../../pipelines/namespace.js';
 import type { ConvertOptions, Target } from '../types.js';
 import { detectionYaml, toSigmaDetection } from './detection.js';
 import { yamlString, yamlText } from './yaml.js';
@@ -27,11 +30,30 @@ function list(key: string, values: readonly string[]): string[] {
   return values.length ? [`${key}:`, ...values.map((v) => `  - ${yamlString(v)}`)] : [];
 }
 
+/** A tuned query's exclusions in the rule's own names (the namespace step), for its one
+ *  detection: they must say the same in every log source of the rule (a Sigma rule has one
+ *  detection for all of them), or the rule is refused. */
+function exclusionsInRuleNames(query: RuleQuery): Expr[] {
+  const [first, ...more] = query.logsources;
+  if (!first || !query.exclusions?.length) return [];
+  const mapped = exclusionsInRuleNamespace(query, first);
+  for (const ls of more) {
+    exclusionsInRuleNamespace(query, ls).forEach((e, i) => {
+      if (irKey(e.expr) !== irKey(mapped[i]!.expr)) {
+        throw new RulecastError('sigma-exclusion-logsources', `exclusion '${e.name}' means different conditions in logsource ${describeLogsource(first)} and ${describeLogsource(ls)}; a Sigma rule has one detection for all its log sources`, query.exclusions![i]!.span);
+      }
+    });
+  }
+  return mapped.map((e) => e.expr);
+}
+
 /** The Sigma rule for a query. A tuned query's exclusions are part of its detection (`… and not
- *  e1 and not e2`), as in every other target, and named in a comment above it. */
+ *  e1 and not e2`, in the rule's own names), as in every other target, and named in a comment
+ *  above it. */
 export function toSigmaRule(query: RuleQuery): string {
   const exclusions = query.exclusions ?? [];
-  const detection = toSigmaDetection(exclusions.length ? simplify(and(query.expr, ...exclusions.map((e) => not(e.expr)))) : query.expr);
+  const excluded = exclusionsInRuleNames(query);
+  const detection = toSigmaDetection(exclusions.length ? simplify(and(query.expr, ...excluded.map((e) => not(e)))) : query.expr);
   const m = query.meta;
   const [first, ...more] = query.logsources;
   if (!first) throw new RulecastError('sigma-logsource', 'the query has no log source; a Sigma rule needs one', query.span);
