@@ -46,6 +46,16 @@ describe('CLI: exclusions in the rule namespace', () => {
     assert.match(r.stderr, /error\[exclusion-field-unmapped\]: exclusion 'By hash': ECS field 'process\.hash\.sha1' has no exact counterpart in logsource \{product: windows, category: process_creation\}/);
   });
 
+  it("convert's exclusion analysis compared ECS exclusions with the Sigma names of the detection: a total or dead exclusion went unnoticed", () => {
+    const cert = join(mkdtempSync(join(tmpdir(), 'rulecast-')), 'cert.yml');
+    writeFileSync(cert, "title: certutil\nlogsource: {category: process_creation, product: windows}\ndetection:\n  sel:\n    Image|endswith: '\\certutil.exe'\n  condition: sel\n");
+    const ex = exclusionsFile('exclusions:\n  - name: Not this tool\n    filter: process.name == "nbtscan.exe"\n  - name: All of them\n    filter: process.name endswith ".exe"\n');
+    const r = rulecast(['convert', cert, '-t', 'spl', '-x', ex]);
+    assert.match(r.stderr, /warning\[exclusion-dead\]: exclusion 'Not this tool' removes nothing/);
+    assert.match(r.stderr, /warning\[exclusion-total\]: exclusion 'All of them' removes every detection/);
+    assert.equal(r.stdout.trim(), 'Image="*\\\\certutil.exe" NOT (Image="nbtscan.exe" OR Image="*\\\\nbtscan.exe") NOT Image="*.exe"');
+  });
+
   it('-t sigma wrote the exclusions in ECS names next to a Sigma-taxonomy detection: now in the rule names, and the rule reads back to the tuned query', () => {
     const r = rulecast(['convert', rule, '-t', 'sigma', '-x', seedExclusions]);
     assert.equal(r.status, 0, r.stderr);

@@ -2,19 +2,22 @@
 // cannot fire, or whose exclusion does nothing, must never be written silently.
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleQuery } from '../ir/query.js';
-import { analyzeExclusion } from './exclusion.js';
+import { exclusionsInRuleNamespace } from '../pipelines/namespace.js';
+import { analyzeExclusionPairs } from './exclusion.js';
 
 /**
  * Warnings for the exclusions of a tuned query, analysed in the rule's own field namespace (the
- * detection and the exclusions before any target pipeline): `exclusion-total` (it removes every
+ * detection and the exclusions said in its names, before any target pipeline): `exclusion-total` (it removes every
  * detection: the tuned query never fires), `exclusion-dead` (it removes none) and
  * `exclusion-effectively-total` (partial, but every detection it keeps rests on a near-miss value).
  * Each names the exclusion and points at where it is written.
  */
 export function tunedQueryWarnings(query: RuleQuery): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const e of query.exclusions ?? []) {
-    const analysis = analyzeExclusion(query.expr, e.expr);
+  // The exclusions in the rule's own names, per log source (ECS names mapped to Sigma's).
+  const mapped = (query.exclusions ?? []).length ? (query.logsources.length ? query.logsources : [{}]).map((ls) => exclusionsInRuleNamespace(query, ls)) : [];
+  for (const [i, e] of (query.exclusions ?? []).entries()) {
+    const analysis = analyzeExclusionPairs(mapped.map((m) => ({ detection: query.expr, exclusion: m[i]!.expr })));
     const name = `exclusion '${e.name}'`;
     if (analysis.verdict === 'total') {
       out.push(warning('exclusion-total', `${name} removes every detection of the rule, so the tuned query never fires: ${analysis.reason}`, e.span));
