@@ -9,7 +9,7 @@ import { convertKqlDocument } from '../import/convert.js';
 import { kqlDocumentFormat } from '../import/document.js';
 import { loadPipeline } from '../pipelines/load.js';
 import type { Pipeline } from '../pipelines/types.js';
-import type { ConvertOptions } from '../backends/types.js';
+import type { ConvertOptions } from '../app/targets.js';
 import { isExclusionsFile, RuleExclusions, tuneDocument } from './exclusions.js';
 import { readTextFile, type InputFile } from './files.js';
 import { jsonDiagnostic, type JsonDiagnostic } from './report.js';

@@ -3,8 +3,7 @@
 // the inverse of the Defender pipeline, and applies its own pipelines from there.
 import { RulecastError, isRulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../diagnostics/source.js';
-import { getTarget } from '../backends/registry.js';
-import type { ConvertOptions } from '../backends/types.js';
+import { getTarget, type ConvertOptions } from '../app/targets.js';
 import { tuneQuery, type QueryExclusion, type QueryMeta, type RuleQuery } from '../ir/query.js';
 import { predicates } from '../ir/passes.js';
 import { describeLogsource } from '../pipelines/apply.js';
@@ -18,7 +17,7 @@ import type { KqlDocumentFormat, KqlDocumentMeta } from './document.js';
 import { importKql, type ImportedKql } from './kql.js';
 import { readAttack, sigmaTags } from '../output/attack.js';
 import { toSigmaView, type SigmaView, type SigmaViewOptions } from './reverse.js';
-import type { ConversionResult } from '../index.js';
+import type { ConversionResult } from '../app/convert.js';
 
 /** The pipeline whose inverse maps Defender tables and columns back to Sigma's terms. */
 export const defaultReversePipeline = 'defender-xdr';

@@ -30,7 +30,7 @@ import { lowerDefinition, type DetectionContext } from '../lower/detection.js';
 import { describeNode, parseYaml, type YMap, type YNode } from '../parse/yaml.js';
 import { plain } from '../rule/load.js';
 import type { QueryLogsource } from '../ir/query.js';
-import { makeTransform } from './transforms.js';
+import { makeTransform } from './transforms/index.js';
 import type { FieldMap, FieldTarget, Pipeline, SourceRule, ValueTransform } from './types.js';
 
 const builtinPrefix = 'src/pipelines/';

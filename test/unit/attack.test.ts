@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { compileSigma, convertCompiled } from '../../src/index.js';
-import { elasticThreat } from '../../src/backends/eql/index.js';
+import { elasticThreat } from '../../src/output/formats/eql-elastic-rule.js';
 import { attackFromTags, attackVersion, readAttack, sigmaTags, tacticNamed, tactics, techniqueNamed, techniquesWithoutTactic } from '../../src/output/attack.js';
 import { attackTags } from '../../src/import/convert.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';

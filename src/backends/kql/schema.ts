@@ -26,6 +26,8 @@ export interface Computed {
   readonly kql: string;
   /** A KQL condition that the value is present (default `isnotempty(<kql>)`), for exists/null. */
   readonly present?: string | undefined;
+  /** Its negation (default `isempty(<kql>)`, or `not(<present>)` when `present` is given). */
+  readonly absent?: string | undefined;
 }
 
 export interface TableSchema {
@@ -76,7 +78,10 @@ export function tableSchemas(layout: Readonly<Record<string, unknown>>): Map<str
           if (spec.present !== undefined && (typeof spec.present !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*\(.*\)$/s.test(spec.present))) {
             invalid(`computed column ${name}.${c}: 'present' must be a KQL condition written as one function call, e.g. isnotempty(A)`);
           }
-          comp.set(c, { type: asType(spec.type, `computed column ${name}.${c}`), kql: spec.kql, present: spec.present as string | undefined });
+          if (spec.absent !== undefined && (typeof spec.absent !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*\(.*\)$/s.test(spec.absent))) {
+            invalid(`computed column ${name}.${c}: 'absent' must be a KQL condition written as one function call, e.g. isempty(A)`);
+          }
+          comp.set(c, { type: asType(spec.type, `computed column ${name}.${c}`), kql: spec.kql, present: spec.present as string | undefined, absent: spec.absent as string | undefined });
         }
       }
       out.set(name, { name, columns: cols, computed: comp });

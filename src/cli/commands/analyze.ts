@@ -2,7 +2,7 @@
 import { parseCommandArgs } from '../args.js';
 import { resolve } from 'node:path';
 import { analyzeExclusionPairs, type ExclusionAnalysis } from '../../analysis/exclusion.js';
-import { getTarget, listTargets } from '../../backends/registry.js';
+import { getTarget, listTargets } from '../../app/targets.js';
 import { diagnosticLocation, isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { exclusionsFor } from '../../exclusions/apply.js';

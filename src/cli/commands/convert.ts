@@ -1,7 +1,8 @@
 // rulecast convert <files|dirs|globs...> -t <target>... [-p <pipeline>]... [-f <format>] [-o <out>] [--json]
 import { parseCommandArgs } from '../args.js';
 import { join, relative, dirname, basename, extname, resolve } from 'node:path';
-import { getTarget, listTargets } from '../../backends/registry.js';
+import { formatFor, getTarget, listTargets, pipelineFacts, resolvePipelines } from '../../app/targets.js';
+import { isRulecastError } from '../../diagnostics/diagnostic.js';
 import { loadPipeline } from '../../pipelines/load.js';
 import type { Pipeline } from '../../pipelines/types.js';
 import type { RunResult, RunSettings } from '../convert-run.js';
@@ -11,7 +12,8 @@ import { convertFiles } from '../parallel.js';
 import { progressBar, summaryTable } from '../progress.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
-import { formatStyle, joinOutputs, type StreamedOutput } from '../../output/formats.js';
+import { formatStyle } from '../../output/formats/index.js';
+import { joinOutputs, type StreamedOutput } from '../../output/stream.js';
 
 export const convertHelp = `Usage: rulecast convert <files|folders|globs...> -t <target> [options]
 
@@ -142,6 +144,18 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
     const format = f[0] ?? 'default';
     if (!target.formats.includes(format)) throw new UsageError(`target ${t} has no output format '${format}'; formats: ${target.formats.join(', ')}`);
     formats[t] = format;
+    // A format the pipelines cannot serve (a Sentinel rule without tables) fails the run at once.
+    const given = pipelines[t]!.map((p) => (typeof p === 'string' ? p : checked.get(p.file)!));
+    let facts;
+    try {
+      const { pipelines: resolved, bare } = resolvePipelines(t, target.defaultPipeline, given);
+      facts = pipelineFacts(resolved, bare);
+    } catch (err) {
+      if (isRulecastError(err)) throw new UsageError(err.message);
+      throw err;
+    }
+    const unfit = formatFor(t, format).needs?.(facts);
+    if (unfit) throw new UsageError(`-t ${t} -f ${format}: ${unfit}`);
   }
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
   const exclusionFiles = [...(values.exclusions ?? []), ...(values.filter ?? [])];

@@ -1,6 +1,6 @@
 // rulecast list targets|pipelines|formats [target] [--json]
 import { parseCommandArgs } from '../args.js';
-import { getTarget, listTargets } from '../../backends/registry.js';
+import { getTarget, listTargets } from '../../app/targets.js';
 import { getBuiltinPipeline } from '../../pipelines/load.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';

@@ -1,16 +1,15 @@
-// Value transformations the KQL pipelines need, registered by name for pipeline files. Each one is
-// exact or refuses with a located error (through `cannot`), never a silently different condition.
+// Value transformations for Windows event fields that the targets store differently: Sysmon's
+// `Hashes` split per algorithm (`sysmon-hashes` for Defender columns, `hashes` for Elastic's ingest
+// pipeline), registry hives and value data (`registry-hive`, `sysmon-registry-data`), DOMAIN\user
+// (`domain-user`).
 import { RulecastError } from '../../diagnostics/diagnostic.js';
-import { and, or, pred, stringPred } from '../../ir/build.js';
+import { and, andOf, or, orOf, pred, stringPred, withField } from '../../ir/build.js';
 import { pattern } from '../../ir/pattern.js';
-import { cannot, registerTransform } from '../../pipelines/transforms.js';
+import { type Expr, type Pred } from '../../ir/types.js';
+import { argsObject, cannot, isPresenceOnly, type TransformFactory } from './context.js';
 
-function argsObject(name: string, args: unknown, span: unknown): Record<string, unknown> {
-  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
-    throw new RulecastError('invalid-pipeline', `the '${name}' transform needs a mapping as its argument`, span as never);
-  }
-  return args as Record<string, unknown>;
-}
+/** Full lengths of the hashes Sysmon writes, in hexadecimal digits. */
+const hashLengths: Record<string, number> = { md5: 32, sha1: 40, sha256: 64, imphash: 32 };
 
 /**
  * `sysmon-hashes: {SHA1: SHA1, MD5: MD5, SHA256: SHA256, IMPHASH: null}`: Sysmon writes every hash of
@@ -19,14 +18,14 @@ function argsObject(name: string, args: unknown, span: unknown): Record<string, 
  * hex is shorter than a full hash); an algorithm the table lacks (null) is an error. A bare hash,
  * several algorithms in one value, or any other operator cannot be read per column and is refused.
  */
-registerTransform('sysmon-hashes', (args, span) => {
+export const sysmonHashes: TransformFactory = (args, span) => {
   const table = argsObject('sysmon-hashes', args, span);
   const columns = new Map(Object.entries(table).map(([k, v]) => [k.toUpperCase(), v === null ? null : String(v)]));
   const lengths: Record<string, number> = { MD5: 32, SHA1: 40, SHA256: 64, IMPHASH: 32 };
   return (p, context) => {
     const all = [...columns.values()].filter((c): c is string => c !== null);
-    if (p.op === 'exists') return or(...all.map((field) => pred({ op: 'exists', field, span: p.span })));
-    if (p.op === 'null') return and(...all.map((field) => pred({ op: 'null', field, span: p.span })));
+    if (p.op === 'exists') return orOf(all.map((field) => pred({ op: 'exists', field, span: p.span })));
+    if (p.op === 'null') return andOf(all.map((field) => pred({ op: 'null', field, span: p.span })));
     if (p.op !== 'contains' && p.op !== 'eq') return cannot(p, context, 'sysmon-hashes', `is split into one column per hash algorithm, and '${p.op}' cannot be read per column`);
     const value = String(p.value);
     const m = /^([A-Za-z0-9]+)=([0-9A-Fa-f]+)$/.exec(value);
@@ -44,7 +43,7 @@ registerTransform('sysmon-hashes', (args, span) => {
     if (p.op === 'eq' && !full) return cannot(p, context, 'sysmon-hashes', `is split into one column per hash algorithm, and '${value}' is not a whole hash`);
     return pred({ op: full ? 'eq' : 'startswith', field, value: hex, cased: p.cased, span: p.span });
   };
-});
+};
 
 /**
  * `registry-hive: {HKLM: HKEY_LOCAL_MACHINE, HKU: HKEY_USERS, HKCR: null}`: Sysmon abbreviates the
@@ -52,7 +51,7 @@ registerTransform('sysmon-hashes', (args, span) => {
  * abbreviation and a backslash gets the full name; an abbreviation mapped to null has no single
  * equivalent and is refused. Values not starting with a hive (`\Software\…`) are unchanged.
  */
-registerTransform('registry-hive', (args, span) => {
+export const registryHive: TransformFactory = (args, span) => {
   const table = argsObject('registry-hive', args, span);
   const hives = Object.entries(table).map(([k, v]) => [k, v === null ? null : String(v)] as const);
   return (p, context) => {
@@ -75,7 +74,7 @@ registerTransform('registry-hive', (args, span) => {
     }
     return p;
   };
-});
+};
 
 /**
  * `sysmon-registry-data: {type: RegistryValueType, dword: Dword, qword: Qword}`: Sysmon writes DWORD
@@ -84,7 +83,7 @@ registerTransform('registry-hive', (args, span) => {
  * the `type` column) and the empty string. Those exact forms are translated; a partial one
  * (`DWORD (0x0000*`) or `Binary Data` cannot be.
  */
-registerTransform('sysmon-registry-data', (args, span) => {
+export const sysmonRegistryData: TransformFactory = (args, span) => {
   const table = argsObject('sysmon-registry-data', args, span);
   const typeField = table.type === undefined || table.type === null ? undefined : String(table.type);
   const typeNames = { dword: String(table.dword ?? 'Dword'), qword: String(table.qword ?? 'Qword') };
@@ -111,16 +110,83 @@ registerTransform('sysmon-registry-data', (args, span) => {
     if (/DWORD|QWORD|\(Empty\)|Binary Data/i.test(text)) return cannot(p, context, 'sysmon-registry-data', `is written in another form for DWORD/QWORD/empty/binary data, and '${text}' is not a whole value it can translate`);
     return p;
   };
-});
+};
 
-/** `hex-number`: a number Sysmon writes in hex (`LogonId: '0x3e7'`) that the target stores as a
- *  number: equality with a hex or decimal text becomes equality with the number. */
-registerTransform('hex-number', () => (p, context) => {
-  if (p.op === 'exists' || p.op === 'null') return p;
-  if (p.op === 'eq' && typeof p.value === 'number') return p;
-  if (p.op === 'eq' && typeof p.value === 'string' && /^(0x[0-9a-f]+|[0-9]+)$/i.test(p.value)) {
-    const n = Number(BigInt(p.value.toLowerCase()));
-    if (Number.isSafeInteger(n)) return pred({ op: 'eq', field: p.field, value: n, span: p.span });
+/**
+ * `hashes`: Sysmon's `Hashes` (`SHA1=…,MD5=…,SHA256=…,IMPHASH=…`) is split by Elastic's ingest
+ * pipeline into one field per algorithm (lower-cased; empty and all-zero hashes dropped). Arguments:
+ * algorithm → field. `Hashes|contains: 'MD5=<32 hex digits>'` is exactly `md5-field == <digits>`
+ * (a complete hash cannot be a part of a longer one of the same algorithm); anything else is refused.
+ */
+export const hashes: TransformFactory = (args, span) => {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new RulecastError('invalid-pipeline', "the 'hashes' transform needs a mapping of algorithm → field", span);
   }
-  return cannot(p, context, 'hex-number', 'is a number in the target, and only equality with a number (hex or decimal) can be translated');
-});
+  const fields = new Map(Object.entries(args as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  return (p, context) => {
+    if (p.op === 'null' || p.op === 'exists') {
+      // Present when any of the algorithm fields is.
+      const preds = [...fields.values()].map((f) => withField(p, f));
+      return p.op === 'null' ? andOf(preds) : orOf(preds);
+    }
+    if ((p.op === 'contains' || p.op === 'eq') && typeof p.value === 'string') {
+      const m = /^([A-Za-z0-9]+)=([0-9A-Fa-f]+)$/.exec(p.value);
+      const algorithm = m?.[1]!.toLowerCase();
+      const field = algorithm ? fields.get(algorithm) : undefined;
+      if (m && field && m[2]!.length === hashLengths[algorithm!] && !/^0+$/.test(m[2]!) && p.op === 'contains') {
+        return pred({ op: 'eq', field, value: m[2]!.toLowerCase(), cased: false, span: p.span });
+      }
+    }
+    return cannot(p, context, 'hashes', "is split into one field per hash algorithm, and only 'ALGORITHM=<complete hash>' with |contains names one of them");
+  };
+};
+
+/**
+ * `domain-user`: Sysmon's `User` (`DOMAIN\name`) is split by Elastic's ingest pipeline into
+ * `user.domain` and `user.name` when it has exactly one backslash (and dropped otherwise). The
+ * mapping's field is the name; argument `domain` names the domain field. Exact forms:
+ * `contains X` (no backslash) → either part contains X; `endswith \X` → the name is X;
+ * `endswith X` → the name ends with X; `startswith X` → the domain starts with X;
+ * `D\N` with eq/contains/startswith/endswith → the matching conditions on both parts.
+ */
+export const domainUser: TransformFactory = (args, span) => {
+  const domain = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>).domain : undefined;
+  if (typeof domain !== 'string') throw new RulecastError('invalid-pipeline', "the 'domain-user' transform needs 'domain: <field>'", span);
+  return (p, context) => {
+    const name = p.field!;
+    if (isPresenceOnly(p)) return p.op === 'null' ? and(p, withField(p, domain)) : or(p, withField(p, domain));
+    const str = (field: string, op: 'eq' | 'contains' | 'startswith' | 'endswith', value: string): Expr =>
+      op !== 'eq' && value === '' ? pred({ op: 'exists', field }) : pred({ op, field, value, cased: p.cased, span: p.span } as Pred);
+    if (p.op !== 'eq' && p.op !== 'contains' && p.op !== 'startswith' && p.op !== 'endswith') {
+      return cannot(p, context, 'domain-user', `is split into ${domain} and ${name}, and '${p.op}' cannot be checked across both`);
+    }
+    const value = p.value as string;
+    const parts = value.split('\\');
+    if (parts.length === 1) {
+      switch (p.op) {
+        case 'contains':
+          return or(str(domain, 'contains', value), str(name, 'contains', value));
+        case 'startswith':
+          return str(domain, 'startswith', value);
+        case 'endswith':
+          return str(name, 'endswith', value);
+        default:
+          return cannot(p, context, 'domain-user', `is split into ${domain} and ${name}, so a value without a backslash is never the whole of it`);
+      }
+    }
+    if (parts.length === 2) {
+      const [d, n] = parts as [string, string];
+      switch (p.op) {
+        case 'eq':
+          return and(str(domain, 'eq', d), str(name, 'eq', n));
+        case 'contains':
+          return and(str(domain, 'endswith', d), str(name, 'startswith', n));
+        case 'startswith':
+          return and(str(domain, 'eq', d), str(name, 'startswith', n));
+        case 'endswith':
+          return and(str(domain, 'endswith', d), str(name, 'eq', n));
+      }
+    }
+    return cannot(p, context, 'domain-user', `is split at its one backslash into ${domain} and ${name}, and the value has several`);
+  };
+};

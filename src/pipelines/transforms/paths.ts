@@ -1,50 +1,12 @@
-// Value transformations a pipeline can attach to a field mapping, by name. Each one is exact or
-// refuses: a transformation that would widen or narrow what a predicate selects raises an error
-// naming the rule location, never a silently different query.
-import { RulecastError } from '../diagnostics/diagnostic.js';
-import type { Span } from '../diagnostics/source.js';
-import { FALSE, or, pred, stringPred, TRUE } from '../ir/build.js';
-import { evaluate } from '../ir/evaluate.js';
-import { literalRegex, regexChar } from '../ir/case.js';
-import { pattern } from '../ir/pattern.js';
-import { ONE, STAR, type Expr, type Pred } from '../ir/types.js';
-import type { TransformContext, ValueTransform } from './types.js';
-
-export type TransformFactory = (args: unknown, span: Span | undefined) => (pred: Pred, context: TransformContext) => Expr;
-
-const registry = new Map<string, TransformFactory>();
-
-/** Adds a transformation; backends register theirs in their own module. Names are global (a
- *  pipeline names a transform, whatever its target), so a second registration is a bug. */
-export function registerTransform(name: string, factory: TransformFactory): void {
-  if (registry.has(name)) throw new Error(`value transformation '${name}' is registered twice`);
-  registry.set(name, factory);
-}
-
-export function transformNames(): string[] {
-  return [...registry.keys()].sort();
-}
-
-export function makeTransform(name: string, args: unknown, span: Span | undefined): ValueTransform {
-  const factory = registry.get(name);
-  if (!factory) {
-    throw new RulecastError('unknown-transform', `unknown value transformation '${name}'; known: ${transformNames().join(', ')}`, span);
-  }
-  return { name, args, span, apply: factory(args, span) };
-}
-
-/** Predicates that say nothing about the value (presence only) pass through every transform. */
-export function isPresenceOnly(p: Pred): boolean {
-  return p.op === 'exists' || p.op === 'null';
-}
-
-export function cannot(p: Pred, context: TransformContext, transform: string, why: string): never {
-  throw new RulecastError(
-    'lossy-mapping',
-    `field '${context.originalField}' ${context.source ? `in ${context.source} ` : ''}${why}, so this condition cannot be expressed exactly (pipeline ${context.pipeline}, transform ${transform})`,
-    p.span,
-  );
-}
+// Value transformations of paths: a column holding only the file name of a path (`basename`),
+// and a field holding the whole path where the rule names its last part (`name-in-path`).
+import { RulecastError } from '../../diagnostics/diagnostic.js';
+import { or, pred, stringPred } from '../../ir/build.js';
+import { literalRegex, regexChar } from '../../ir/case.js';
+import { pattern } from '../../ir/pattern.js';
+import { ONE, STAR, type Pred } from '../../ir/types.js';
+import type { TransformContext } from '../types.js';
+import { cannot, isPresenceOnly, type TransformFactory } from './context.js';
 
 const separators = /[\\/]/;
 
@@ -54,7 +16,7 @@ const separators = /[\\/]/;
  * separator) → the name ends with it; `*\cmd?.exe` → the name matches `cmd?.exe`. A condition on
  * the folder part cannot be checked on a file name and is refused.
  */
-registerTransform('basename', () => (p, context) => {
+export const basename: TransformFactory = () => (p, context) => {
   if (isPresenceOnly(p)) return p;
   if (p.op === 'endswith') {
     const i = Math.max(p.value.lastIndexOf('\\'), p.value.lastIndexOf('/'));
@@ -84,41 +46,7 @@ registerTransform('basename', () => (p, context) => {
     return cannot(p, context, 'basename', 'holds only a file name, not the full path');
   }
   return cannot(p, context, 'basename', `holds only a file name, and '${p.op}' cannot be checked on it`);
-});
-
-/**
- * `map`: replaces equality values through a table (case-insensitive keys), e.g. Sysmon's
- * `EventType: SetValue` → Defender's `ActionType: RegistryValueSet`. A value may map to a list (ORed).
- * A value the table does not know is kept as written; a non-equality predicate is refused.
- */
-registerTransform('map', (args, span) => {
-  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
-    throw new RulecastError('invalid-pipeline', "the 'map' transform needs a mapping of value → value or list of values", span);
-  }
-  const table = new Map(Object.entries(args as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), (Array.isArray(v) ? v : [v]).map(String)]));
-  return (p, context) => {
-    if (isPresenceOnly(p)) return p;
-    if (p.op !== 'eq') return cannot(p, context, 'map', `has its values translated one by one, and '${p.op}' does not name one value`);
-    const mapped = table.get(String(p.value).toLowerCase());
-    if (!mapped) return p;
-    return or(...mapped.map((v) => pred({ ...p, value: v })));
-  };
-});
-
-/**
- * `constant: <value>`: the field has one value in the whole source (ECS `event.category: process`
- * in a process table). The predicate is decided when mapping, by the reference evaluator, and
- * becomes true or false; nothing is rendered for it.
- */
-registerTransform('constant', (args) => (p) => {
-  if (p.field === null) return p;
-  return evaluate(p, { [p.field]: args }) ? TRUE : FALSE;
-});
-
-/** `absent`: by the source's own schema the field never exists there (ECS `file.*` in process
- *  events): a value predicate is false, `null` is true, `exists` false. Not for a field the events
- *  have but the target does not record: that is an `unsupported` mapping, an error. */
-registerTransform('absent', () => (p): Expr => (p.op === 'null' ? TRUE : FALSE));
+};
 
 /**
  * `name-in-path`: the exclusion or rule names the last part of a value (ECS `process.name`,
@@ -132,7 +60,7 @@ registerTransform('absent', () => (p): Expr => (p.op === 'null' ? TRUE : FALSE))
  * cannot be checked on the last part: refused. Presence passes through (a missing path is a
  * missing name).
  */
-registerTransform('name-in-path', (args, span) => {
+export const nameInPath: TransformFactory = (args, span) => {
   let separators = '\\/';
   if (args !== undefined && args !== null) {
     const given = typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>).separators : args;
@@ -177,16 +105,4 @@ registerTransform('name-in-path', (args, span) => {
     }
     return cannot(p, context, 'name-in-path', `holds a whole path, and '${p.op}' on its last part cannot be checked on it exactly`);
   };
-});
-
-/**
- * `args-in-commandline`: ECS `process.args` (the arguments as a list) where the target only has the
- * command line. `contains` of a text without whitespace or quotes holds for some argument exactly
- * when it holds for the command line; any other operator (an argument equal to a value, a value
- * spanning arguments) cannot be read from the command line and is refused.
- */
-registerTransform('args-in-commandline', () => (p, context) => {
-  if (p.op === 'exists' || p.op === 'null') return p;
-  if (p.op === 'contains' && p.value !== '' && !/[\s"']/.test(p.value)) return p;
-  return cannot(p, context, 'args-in-commandline', "holds the whole command line, and only 'contains' of a text without spaces or quotes means the same for one argument");
-});
+};

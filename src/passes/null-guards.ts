@@ -1,5 +1,5 @@
-// Three-valued logic. In KQL and EQL a predicate on a missing value can be null rather than false,
-// and `not(null)` is null, so `selection and not filter` silently drops events that lack the
+// Pass null-guards. Three-valued logic: in SPL's eval and in EQL a predicate on a missing value can
+// be null rather than false, and `not(null)` is null, so `selection and not filter` silently drops events that lack the
 // filter's field, which Sigma keeps. Kleene logic is regular (a definite result stays definite
 // whatever an unknown turns out to be), so a null only changes the outcome where a predicate sits
 // under an odd number of negations. There each nullable predicate P becomes `guard and P`, where
