@@ -149,7 +149,7 @@ describe('tuned queries (detection minus exclusions)', () => {
     const spl = convertQuery(tuned, 'spl', { pipelines: ['splunk-windows'] });
     parseSpl(spl);
     assert.equal((spl.match(/```/g) ?? []).length, 2, spl);
-    const eql = convertQuery(tuned, 'eql');
+    const eql = convertQuery(tuned, 'eql', { compact: true });
     parseEql(eql);
     // The name stays on its own comment lines: one line of query after them.
     assert.equal(eql.split('\n').filter((l) => l && !l.startsWith('//')).length, 1, eql);

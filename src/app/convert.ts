@@ -134,6 +134,8 @@ export interface ConvertAllOptions extends CompileOptions {
   readonly pipelines?: Readonly<Record<string, ConvertOptions['pipelines']>>;
   /** Output format per target name (absent: 'default'). */
   readonly formats?: Readonly<Record<string, string>>;
+  /** Every condition on one line. */
+  readonly compact?: boolean;
   /** Called once per file, e.g. for a progress bar: files are converted in batches
    *  (conversionBatchSize), so the calls for a batch come when it is done. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -146,7 +148,7 @@ export interface ConvertAllOptions extends CompileOptions {
  *  resolve is invalid. */
 export function convertAll(files: readonly RuleText[], options: ConvertAllOptions): ConversionResult[] {
   const results: ConversionResult[] = [];
-  const optionsFor = (target: string): ConvertOptions => ({ pipelines: options.pipelines?.[target], format: options.formats?.[target] });
+  const optionsFor = (target: string): ConvertOptions => ({ pipelines: options.pipelines?.[target], format: options.formats?.[target], compact: options.compact });
   const run = new CorrelationRun();
   for (let start = 0; start < files.length; start += conversionBatchSize) {
     const batch = files.slice(start, start + conversionBatchSize);

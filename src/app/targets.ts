@@ -91,7 +91,7 @@ function convertWith<P>(backend: Backend<P>, query: RuleQuery, options: ConvertO
   // no backend needs to know about exclusions; the formats name them in comments.
   const tuned = applyPipelines(query, pipelines);
   const mapped: MappedQuery = { ...tuned, branches: tuned.branches.map(combineExclusions) };
-  const plan = backend.plan(mapped, { bare, format: format.name, compact: options.compact !== false });
+  const plan = backend.plan(mapped, { bare, format: format.name, compact: options.compact === true });
   return renderOutput(format, plan, query, { templates: options.templates, warn: options.onWarning ?? ignoreWarning });
 }
 

@@ -269,11 +269,13 @@ function lay(r: Rendered, d: Dialect, o: LayoutOptions, depth: number): string {
   return r.text;
 }
 
-/** An operand at `depth`, `lead` characters after its line's indentation. */
+/** An operand at `depth`, `lead` characters after its line's indentation. An and/or written
+ *  without parentheses (it binds tighter than its parent) continues one level deeper, so its
+ *  lines stand apart from the parent's. */
 function layOperand(op: Operand, d: Dialect, o: LayoutOptions, depth: number, lead: number): string {
   const flat = op.wrapped ? `(${op.child.text})` : op.child.text;
   if (depth * o.indent + lead + flat.length <= o.width) return flat;
-  if (!op.wrapped) return lay(op.child, d, o, depth);
+  if (!op.wrapped) return lay(op.child, d, o, op.child.kind === 'and' || op.child.kind === 'or' ? depth + 1 : depth);
   const inner = lay(op.child, d, o, depth + 1);
   const pad = ' '.repeat(depth * o.indent);
   const innerPad = ' '.repeat((depth + 1) * o.indent);

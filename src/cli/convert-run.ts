@@ -22,6 +22,8 @@ export interface RunSettings {
   readonly placeholders?: Readonly<Record<string, readonly string[]>> | undefined;
   /** Exclusion files given with --exclusions (already checked by the command). */
   readonly exclusionFiles: readonly string[];
+  /** --compact: every condition on one line. */
+  readonly compact?: boolean | undefined;
   /** --no-exclusions: the untuned detection, even for rules that name their own exclusions file. */
   readonly untuned?: boolean | undefined;
   /** Colours in the formatted errors. */
@@ -71,7 +73,7 @@ export class Converter {
         }
         return pipeline;
       });
-      this.options.set(t, { pipelines, format: settings.formats[t] ?? 'default' });
+      this.options.set(t, { pipelines, format: settings.formats[t] ?? 'default', compact: settings.compact });
     }
     this.optionExclusions = settings.exclusionFiles.map((p) => preloaded.exclusions?.get(p) ?? readExclusions(readTextFile(p, resolve(p)).text, p));
   }

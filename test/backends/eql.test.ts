@@ -224,7 +224,7 @@ describe('EQL refusals', () => {
 });
 
 describe('ecs-windows pipeline', () => {
-  const convertDefault = (detection: string, extra = '') => eql.convert(compileOne(ruleWith(detection, extra)).query!).trim();
+  const convertDefault = (detection: string, extra = '') => eql.convert(compileOne(ruleWith(detection, extra)).query!, { compact: true }).trim();
 
   it('maps Sysmon fields to ECS and the log source to its event category and type', () => {
     assert.equal(

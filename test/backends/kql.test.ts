@@ -247,7 +247,7 @@ describe('kql value transforms (exact or refused)', () => {
       .join('\n')}\nlevel: low\n`;
     const doc = compileSigma(rule, 't.yml')[0]!;
     assert.ok(doc.query, doc.diagnostics.map((d) => d.message).join('; '));
-    const r = convertCompiled(doc, 'kql', { pipelines: [pipeline] });
+    const r = convertCompiled(doc, 'kql', { pipelines: [pipeline], compact: true });
     return r.error ? `${r.error.code}: ${r.error.message}` : r.query!.split('\n').pop()!;
   }
 

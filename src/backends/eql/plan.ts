@@ -2,7 +2,9 @@
 // where …`) when they share one, else `any where (event.category == … and …) or (…)`. Each
 // expression goes through the EQL passes (passes.ts) and is rendered once.
 import { isRulecastError, RulecastError } from '../../diagnostics/diagnostic.js';
-import { and, orOf, pred } from '../../ir/build.js';
+import { and, pred } from '../../ir/build.js';
+import { simplify } from '../../ir/passes.js';
+import { commonConjuncts } from '../../passes/common-conjuncts.js';
 import type { Expr } from '../../ir/types.js';
 import { runPasses } from '../../passes/index.js';
 import type { MappedQuery } from '../../pipelines/types.js';
@@ -64,17 +66,19 @@ function inRule<T>(mapped: MappedQuery, fn: () => T): T {
  * - all with one category: `cat where (e1) or (e2)`;
  * - several categories: `any where (event.category == "process" and e1) or (…)`, a branch without
  *   a category (`any`) contributing its expression alone.
+ * What every branch shares (a tuned rule's exclusions, a detection that only the log sources'
+ * conditions tell apart) is written once: the pass common-conjuncts.
  */
 function unionQuery(mapped: MappedQuery, options: PlanOptions): string {
   const branches = options.bare ? mapped.branches.slice(0, 1) : mapped.branches;
   const heads = branches.map((b) => (options.bare ? 'any' : categoryHead(b.source)));
   const uniqueHeads = [...new Set(heads)];
-  if (uniqueHeads.length === 1) return `${uniqueHeads[0]} where ${condition(orOf(branches.map((b) => b.expr)), options.compact)}`;
+  if (uniqueHeads.length === 1) return `${uniqueHeads[0]} where ${condition(commonConjuncts(branches.map((b) => b.expr)), options.compact)}`;
   const parts = branches.map((b, i) => {
     const source = heads[i] === 'any' ? null : b.source!;
-    return source === null ? b.expr : and(pred({ op: 'eq', field: CATEGORY_FIELD, value: source, cased: true }), b.expr);
+    return source === null ? b.expr : simplify(and(pred({ op: 'eq', field: CATEGORY_FIELD, value: source, cased: true }), b.expr));
   });
-  return `any where ${condition(orOf(parts), options.compact)}`;
+  return `any where ${condition(commonConjuncts(parts), options.compact)}`;
 }
 
 function indexes(mapped: MappedQuery): string[] {

@@ -8,10 +8,11 @@ import { irKey } from '../../ir/dump.js';
 import { mapPredicates, predicates } from '../../ir/passes.js';
 import type { Expr } from '../../ir/types.js';
 import type { Branch, MappedQuery } from '../../pipelines/types.js';
+import { commonConjuncts } from '../../passes/common-conjuncts.js';
 import type { Backend, PlanOptions } from '../contract.js';
 import { defaultLayout, layoutText, renderTree, type Dialect } from '../render.js';
 import { searchDialect, whereDialect, whereExpr } from './dialects.js';
-import { hoistPipes, whereOnly, type SplPipe, type SplPlan as SearchSplit } from './hoist.js';
+import { hoistPipes, type SplPipe, type SplPlan as SearchSplit } from './hoist.js';
 import { listField, quote } from './literals.js';
 import { regexText } from './predicates.js';
 
@@ -178,7 +179,8 @@ function branchExpr(branch: Branch, bare: boolean): Expr {
   return andOf([...tags.map((t) => pred({ op: 'eq', field: 'tag', value: String(t) })), branch.expr]);
 }
 
-/** One search for all branches (a rule with several log sources is their union). */
+/** One search for all branches (a rule with several log sources is their union). What every
+ *  branch shares (a tuned rule's exclusions…) is written once: the pass common-conjuncts. */
 function unionSplit(branches: readonly Branch[], bare: boolean): SearchSplit {
   const each = branches.map((b) => hoistPipes(branchExpr(b, bare)));
   if (each.length === 1) return each[0]!;
@@ -187,9 +189,9 @@ function unionSplit(branches: readonly Branch[], bare: boolean): SearchSplit {
     const searches = each.map((p) => p.search);
     if (searches.some((s) => s === null)) return { search: null, pipes: each[0]!.pipes };
     const distinct = [...new Map(searches.map((s) => [irKey(s!), s!])).values()];
-    return { search: orOf(distinct), pipes: each[0]!.pipes };
+    return { search: commonConjuncts(distinct), pipes: each[0]!.pipes };
   }
-  return whereOnly(orOf(branches.map((b) => branchExpr(b, bare))));
+  return hoistPipes(commonConjuncts(branches.map((b) => branchExpr(b, bare))));
 }
 
 export function splPlan(mapped: MappedQuery, options: PlanOptions): SplPlan {

@@ -54,6 +54,8 @@ Options:
                           none, or all but an artefact is reported as a warning
       --filter <file>     the same, as sigma-cli calls it (Sigma filter documents)
       --no-exclusions     the untuned detection, even for rules that name their own exclusions
+      --compact           every condition on one line (by default a long condition is laid
+                          out over lines, one clause per line at each and/or level)
       --json              print {"results": [...], "summary": {...}} instead of queries
                           (summary.correlated: rules used by correlations, not output alone)
   -j, --jobs <n>          convert on n worker threads (default: none; helps on machines with
@@ -106,6 +108,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
       // sigma-cli's name for Sigma filter documents: the same mechanism.
       filter: { type: 'string', multiple: true },
       'no-exclusions': { type: 'boolean' },
+      compact: { type: 'boolean' },
       jobs: { type: 'string', short: 'j' },
     });
   if (values.help) {
@@ -164,7 +167,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   const exclusionsRead = readOptionExclusions(exclusionFiles, term);
   const inputs = expandInputs(positionals);
   const skip = values['skip-unsupported'] === true;
-  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, untuned, color: term.color };
+  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, untuned, compact: values.compact === true, color: term.color };
 
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
   const preloaded = { pipelines: checked, exclusions: new Map(exclusionFiles.map((p, i) => [p, exclusionsRead[i]!])) };
