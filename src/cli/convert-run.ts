@@ -12,6 +12,8 @@ import type { Pipeline } from '../pipelines/types.js';
 import type { ConvertOptions } from '../app/targets.js';
 import { isExclusionsFile, RuleExclusions, tuneDocument } from './exclusions.js';
 import { readTextFile, type InputFile } from './files.js';
+import { compileUserTemplate } from './templates.js';
+import type { UserTemplate } from '../output/templates.js';
 import { jsonDiagnostic, type JsonDiagnostic } from './report.js';
 
 export interface RunSettings {
@@ -22,6 +24,9 @@ export interface RunSettings {
   readonly placeholders?: Readonly<Record<string, readonly string[]>> | undefined;
   /** Exclusion files given with --exclusions (already checked by the command). */
   readonly exclusionFiles: readonly string[];
+  /** --template: the user's template files, by the name of the template they replace
+   *  (`kql/query`, `kql/sentinel-rule`). */
+  readonly templates?: Readonly<Record<string, string>> | undefined;
   /** --compact: every condition on one line. */
   readonly compact?: boolean | undefined;
   /** --no-exclusions: the untuned detection, even for rules that name their own exclusions file. */
@@ -58,10 +63,13 @@ export class Converter {
   private readonly optionExclusions: ExclusionFile[];
   private readonly ruleExclusions = new RuleExclusions();
 
+  private readonly templates = new Map<string, UserTemplate>();
+
   constructor(
     private readonly settings: RunSettings,
     preloaded: Preloaded = {},
   ) {
+    for (const [name, file] of Object.entries(settings.templates ?? {})) this.templates.set(name, compileUserTemplate(file));
     const loaded = new Map<string, Pipeline>(preloaded.pipelines);
     for (const t of settings.targets) {
       const pipelines = (settings.pipelines[t] ?? []).map((p) => {
@@ -73,7 +81,7 @@ export class Converter {
         }
         return pipeline;
       });
-      this.options.set(t, { pipelines, format: settings.formats[t] ?? 'default', compact: settings.compact });
+      this.options.set(t, { pipelines, format: settings.formats[t] ?? 'default', compact: settings.compact, templates: this.templates });
     }
     this.optionExclusions = settings.exclusionFiles.map((p) => preloaded.exclusions?.get(p) ?? readExclusions(readTextFile(p, resolve(p)).text, p));
   }

@@ -7,6 +7,7 @@
 // instance; templates never render expression logic.
 import HandlebarsRuntime from 'handlebars/runtime.js';
 import { RulecastError } from '../diagnostics/diagnostic.js';
+import { span, type SourceFile } from '../diagnostics/source.js';
 import { templateSpecs } from '../generated/templates.js';
 import { yamlDoubleQuoted } from './yaml.js';
 
@@ -74,7 +75,11 @@ export function hasTemplate(name: string): boolean {
 
 /** A template made elsewhere (a user's, compiled by the command line), rendered like a built-in
  *  one: with rulecast's helpers and partials. */
-export type UserTemplate = (context: object, options: { helpers: Record<string, unknown>; partials: Record<string, unknown> }) => string;
+export interface UserTemplate {
+  (context: object, options: { helpers: Record<string, unknown>; partials: Record<string, unknown> }): string;
+  /** The template's text, to locate its errors. */
+  readonly source?: SourceFile | undefined;
+}
 
 /** Renders the built-in template `templates/<name>.hbs` (e.g. `kql/query`) with a context, or the
  *  user's template given for that name. */
@@ -83,7 +88,16 @@ export function renderTemplate(name: string, context: object, override?: UserTem
     try {
       return override(context, { helpers, partials: partialsForUser() });
     } catch (err) {
-      throw new RulecastError('template-error', `your template for ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+      const message = err instanceof Error ? err.message : String(err);
+      // Handlebars' strict mode: `"x" not defined in [object Object] - 2:5` (line, 0-based column).
+      const missing = /^"([^"]*)" not defined in .* - (\d+):(\d+)$/.exec(message);
+      const source = override.source;
+      if (missing && source) {
+        const line = Number(missing[2]);
+        const start = source.text.split('\n').slice(0, line - 1).join('\n').length + (line > 1 ? 1 : 0) + Number(missing[3]);
+        throw new RulecastError('template-error', `your template for ${name} uses '${missing[1]}', which its context does not have (docs/templates.md lists what ${name} is given)`, span(source, start, start + missing[1]!.length));
+      }
+      throw new RulecastError('template-error', `your template for ${name} failed: ${message}`);
     }
   }
   let template = loaded.get(name);

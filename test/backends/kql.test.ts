@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { compileSigma, convertCompiled, formatDiagnostic, getTarget } from '../../src/index.js';
 import { getBuiltinPipeline, loadPipeline } from '../../src/pipelines/load.js';
-import { tableSchemas } from '../../src/backends/kql/schema.js';
+import { tableSchemas } from '../../src/pipelines/schema.js';
 import { expectFile, goldenCases } from '../support/golden.js';
 import { projectRoot, testData, updateGolden } from '../support/paths.js';
 import { analyze, defenderSchema, globalsFor, parse } from './kql-support.js';

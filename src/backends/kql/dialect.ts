@@ -17,7 +17,7 @@ import { overlapsIPv4Mapped, parseCidr } from '../../ir/ip.js';
 import type { CidrPred, ComparePred, EqPred, FieldRefPred, Pred, RegexPred, StringPred, WildcardPred } from '../../ir/types.js';
 import type { Dialect } from '../render.js';
 import { kqlName, kqlNumber, kqlRegexLiteral, kqlString, wildcardRegex } from './literal.js';
-import { kindOf, type ColumnType, type TableSchema, type ValueKind } from './schema.js';
+import { kindOf, type ColumnType, type TableSchema, type ValueKind } from '../../pipelines/schema.js';
 
 export interface KqlContext {
   /** The branch's table schema; undefined when the pipeline declares none (or `-p none`). */

@@ -12,7 +12,7 @@ import type { Backend, PlanOptions } from '../contract.js';
 import { defaultLayout, layoutText, renderTree } from '../render.js';
 import { kqlDialect, type KqlContext } from './dialect.js';
 import { kqlName } from './literal.js';
-import { tableSchemas, type TableSchema } from './schema.js';
+import { tableSchemas, type TableSchema } from '../../pipelines/schema.js';
 
 /** Field name a pipeline gives to a field that never exists in a source (transform `absent`):
  *  nothing to project. */

@@ -1,5 +1,6 @@
 // rulecast convert <files|dirs|globs...> -t <target>... [-p <pipeline>]... [-f <format>] [-o <out>] [--json]
 import { parseCommandArgs } from '../args.js';
+import { existsSync } from 'node:fs';
 import { join, relative, dirname, basename, extname, resolve } from 'node:path';
 import { formatFor, getTarget, listTargets, pipelineFacts, resolvePipelines } from '../../app/targets.js';
 import { isRulecastError } from '../../diagnostics/diagnostic.js';
@@ -54,6 +55,11 @@ Options:
                           none, or all but an artefact is reported as a warning
       --filter <file>     the same, as sigma-cli calls it (Sigma filter documents)
       --no-exclusions     the untuned detection, even for rules that name their own exclusions
+      --template <file>   your own template for the format asked for (scoped like -f:
+                          --template kql:my-rule.hbs), or for any template by name
+                          (--template kql/query=my-query.hbs); docs/templates.md lists what
+                          each template is given. Compiled at run time (the built-in templates
+                          are precompiled)
       --compact           every condition on one line (by default a long condition is laid
                           out over lines, one clause per line at each and/or level)
       --json              print {"results": [...], "summary": {...}} instead of queries
@@ -89,6 +95,29 @@ function scoped(values: readonly string[], targets: readonly string[]): Map<stri
   return out;
 }
 
+/** --template values: `name=file` (a template by name: kql/query, kql/sentinel-rule…), or a file
+ *  for the format asked for, scoped to a target (`kql:file`) or, with one target, unscoped. */
+function userTemplates(values: readonly string[], targets: readonly string[], formats: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const known = new Set(listTargets().flatMap((t) => ['query', ...t.formats.filter((f) => f !== 'default')].map((f) => `${t.name}/${f}`)));
+  for (const v of values) {
+    const named = /^([a-z]+\/[a-z-]+)=(.+)$/.exec(v);
+    if (named) {
+      if (!known.has(named[1]!)) throw new UsageError(`--template ${v}: there is no template '${named[1]}'; templates: ${[...known].join(', ')}`);
+      out[named[1]!] = named[2]!;
+      continue;
+    }
+    const m = /^([a-z]+):(.+)$/.exec(v);
+    const target = m && getTarget(m[1]!) ? m[1]! : targets.length === 1 ? targets[0]! : undefined;
+    if (!target) throw new UsageError(`--template ${v}: say which target it is for (--template kql:${v}) or name the template (--template kql/query=${v})`);
+    if (!targets.includes(target)) throw new UsageError(`--template ${v} is for target ${target}, which is not asked for (-t ${target})`);
+    const format = formats[target] ?? 'default';
+    out[`${target}/${format === 'default' ? 'query' : format}`] = m && getTarget(m[1]!) ? m[2]! : v;
+  }
+  for (const file of Object.values(out)) if (!existsSync(file)) throw new UsageError(`--template: no such file ${file}`);
+  return out;
+}
+
 /** A -p value is a pipeline file when it names a YAML file; otherwise a built-in pipeline. */
 function isPipelineFile(p: string): boolean {
   return /\.ya?ml$/i.test(p) || p.includes('/') || p.includes('\\');
@@ -109,6 +138,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
       filter: { type: 'string', multiple: true },
       'no-exclusions': { type: 'boolean' },
       compact: { type: 'boolean' },
+      template: { type: 'string', multiple: true },
       jobs: { type: 'string', short: 'j' },
     });
   if (values.help) {
@@ -160,6 +190,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
     const unfit = formatFor(t, format).needs?.(facts);
     if (unfit) throw new UsageError(`-t ${t} -f ${format}: ${unfit}`);
   }
+  const templates = userTemplates(values.template ?? [], targets, formats);
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
   const exclusionFiles = [...(values.exclusions ?? []), ...(values.filter ?? [])];
   const untuned = values['no-exclusions'] === true;
@@ -167,7 +198,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   const exclusionsRead = readOptionExclusions(exclusionFiles, term);
   const inputs = expandInputs(positionals);
   const skip = values['skip-unsupported'] === true;
-  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, untuned, compact: values.compact === true, color: term.color };
+  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, untuned, compact: values.compact === true, templates, color: term.color };
 
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
   const preloaded = { pipelines: checked, exclusions: new Map(exclusionFiles.map((p, i) => [p, exclusionsRead[i]!])) };

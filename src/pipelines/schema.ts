@@ -15,7 +15,7 @@
 // A table with a schema accepts only its columns: a field that is neither mapped nor a column is an
 // error naming the field, the table and the rule location, never a query against a column that
 // does not exist.
-import { RulecastError } from '../../diagnostics/diagnostic.js';
+import { RulecastError } from '../diagnostics/diagnostic.js';
 
 export const columnTypes = ['string', 'long', 'int', 'real', 'decimal', 'bool', 'datetime', 'timespan', 'dynamic', 'guid'] as const;
 export type ColumnType = (typeof columnTypes)[number];
