@@ -51,6 +51,10 @@ export {
   type RuleText,
   type ConvertAllOptions,
 } from './app/convert.js';
+export { inputKind, documentScenarios, type InputKind } from './app/inputs.js';
+export { tuneDocument } from './app/tune.js';
+export { analyseRule, analyseImported, type AnalysedExclusion } from './app/analyze.js';
+export { tunedQueryWarnings } from './analysis/tuned.js';
 
 // KQL hunting queries (Defender XDR / Sentinel) as input: read, lower to the IR, render.
 export { importKql, type ImportedKql } from './import/kql.js';

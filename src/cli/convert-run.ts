@@ -6,11 +6,12 @@ import { formatDiagnostic } from '../diagnostics/format.js';
 import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
 import { compileSigma, convertDocuments, CorrelationRun, documentKey, runDocument, type CompiledDocument, type ConversionResult, type RunDocument } from '../index.js';
 import { convertKqlDocument } from '../import/convert.js';
-import { kqlDocumentFormat } from '../import/document.js';
 import { loadPipeline } from '../pipelines/load.js';
 import type { Pipeline } from '../pipelines/types.js';
 import type { ConvertOptions } from '../app/targets.js';
-import { isExclusionsFile, RuleExclusions, tuneDocument } from './exclusions.js';
+import { RuleExclusions } from './exclusions.js';
+import { inputKind } from '../app/inputs.js';
+import { tuneDocument } from '../app/tune.js';
 import { readTextFile, type InputFile } from './files.js';
 import { compileUserTemplate } from './templates.js';
 import type { UserTemplate } from '../output/templates.js';
@@ -138,12 +139,12 @@ export class Converter {
       if (!isRulecastError(err)) throw err;
       return { kind: 'done', outcome: { results: this.failed(file.path, 0, null, null, err.diagnostic, 'invalid'), exclusionsFile: false } };
     }
-    if (isExclusionsFile(text)) return { kind: 'done', outcome: { results: [], exclusionsFile: true } };
-    const kqlFormat = kqlDocumentFormat(file.path, text);
-    if (kqlFormat !== undefined) {
+    const input = inputKind(file.path, text);
+    if (input.kind === 'exclusions') return { kind: 'done', outcome: { results: [], exclusionsFile: true } };
+    if (input.kind === 'kql') {
       // Imported KQL queries are rules once in the IR: tuned by --exclusions like any other (a
       // document's own Scenario blocks tune it only when --exclusions names it).
-      const results = convertKqlDocument(text, file.path, this.settings.targets, { options: this.options, exclusions: this.optionExclusions }, kqlFormat).map((r) => this.result(r));
+      const results = convertKqlDocument(text, file.path, this.settings.targets, { options: this.options, exclusions: this.optionExclusions }, input.format).map((r) => this.result(r));
       return { kind: 'done', outcome: { results, exclusionsFile: false } };
     }
     const docs: PreparedDocument[] = [];
