@@ -9,7 +9,7 @@ import { compileSigma, evaluate } from '../../src/index.js';
 import { applyPipelines } from '../../src/pipelines/apply.js';
 import { getBuiltinPipeline } from '../../src/pipelines/load.js';
 import { eqlUnionQuery } from '../support/render.js';
-import { parseEql } from '../../src/verify/eql.js';
+import { parseEql } from '../checkers/eql.js';
 import { evaluateEql } from '../support/eql-evaluator.js';
 import { goldenCases } from '../support/golden.js';
 import { testData } from '../support/paths.js';

@@ -22,7 +22,7 @@ import { parseSigmaRegex, type Node } from '../../src/backends/eql/regex.js';
 import { visit, type Expr, type Pred } from '../../src/ir/types.js';
 import { predicates } from '../../src/ir/passes.js';
 import { parseCidr } from '../../src/ir/ip.js';
-import { parseEql } from '../../src/verify/eql.js';
+import { parseEql } from '../checkers/eql.js';
 import { evaluateEql } from '../support/eql-evaluator.js';
 import { seededRandom as rng } from '../support/random.js';
 

@@ -11,7 +11,7 @@ import { getTarget } from '../../src/app/targets.js';
 import { eqlField, eqlString } from '../../src/backends/eql/strings.js';
 import { sigmaRegexToLucene } from '../../src/backends/eql/regex.js';
 import { renderEqlExpression } from '../support/render.js';
-import { checkEql, decodeEqlString } from '../../src/verify/eql.js';
+import { checkEql, decodeEqlString } from '../checkers/eql.js';
 import { luceneRegexToRe2 } from '../support/lucene-regex.js';
 import { RE2JS } from 're2js';
 import { expectFile, goldenCases } from '../support/golden.js';

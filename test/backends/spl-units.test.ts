@@ -8,7 +8,7 @@ import { hoistPipes } from '../../src/backends/spl/hoist.js';
 import { pred } from '../../src/ir/build.js';
 import { parseSigmaString } from '../../src/ir/pattern.js';
 import { stringPred } from '../../src/ir/build.js';
-import { parseSpl, parseSplEval, parseSplSearch } from '../../src/verify/spl.js';
+import { parseSpl, parseSplEval, parseSplSearch } from '../checkers/spl.js';
 import { showCommand, showEval, showSearch } from '../support/spl-show.js';
 import { lowerDetection } from '../support/rules.js';
 

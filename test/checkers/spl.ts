@@ -2,10 +2,10 @@
 // rulecast emits. It parses syntax only; test/support/spl-evaluator.ts gives the trees meaning.
 // Offsets in every node are offsets in the query text.
 import { parse as parseGenerated } from '../generated/spl.js';
-import { RulecastError } from '../diagnostics/diagnostic.js';
-import { SourceFile } from '../diagnostics/source.js';
-import { embeddedAt } from '../parse/embedded.js';
-import { peggyToRulecastError } from '../parse/peggy-error.js';
+import { RulecastError } from '../../src/diagnostics/diagnostic.js';
+import { SourceFile } from '../../src/diagnostics/source.js';
+import { embeddedAt } from '../../src/parse/embedded.js';
+import { peggyToRulecastError } from '../../src/parse/peggy-error.js';
 
 /** A string as written (`raw`, with its quotes if `quoted`) and what it means to the command
  *  (`value`: `\\`, `\"` and `\|` decoded, every other backslash sequence kept as written). */

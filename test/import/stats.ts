@@ -1,9 +1,9 @@
 // Statistics of a KQL import over many documents: how many queries import, and what stopped the
 // others, ranked by count. Used by test/import/hunting.corpus.test.ts and scripts/kql-corpus.mjs.
-import { SourceFile } from '../diagnostics/source.js';
-import { parseKql } from '../parse/kql.js';
-import { kqlDocumentFormat } from './document.js';
-import { importKql, type ImportedKql } from './kql.js';
+import { SourceFile } from '../../src/diagnostics/source.js';
+import { parseKql } from '../../src/parse/kql.js';
+import { kqlDocumentFormat } from '../../src/import/document.js';
+import { importKql, type ImportedKql } from '../../src/import/kql.js';
 
 export interface ImportStats {
   readonly documents: number;

@@ -2,10 +2,10 @@
 // that rulecast emits, and the tree the reference evaluator (test/support/eql-evaluator.ts) runs.
 // What the grammar accepts and rejects, and why, is written at the top of the grammar.
 import { parse as parseGenerated } from '../generated/eql.js';
-import { RulecastError, error as errorDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { SourceFile, span } from '../diagnostics/source.js';
-import { embeddedAt } from '../parse/embedded.js';
-import { peggyToRulecastError } from '../parse/peggy-error.js';
+import { RulecastError, error as errorDiagnostic, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { SourceFile, span } from '../../src/diagnostics/source.js';
+import { embeddedAt } from '../../src/parse/embedded.js';
+import { peggyToRulecastError } from '../../src/parse/peggy-error.js';
 
 /** Offsets [start, end) of a node in the query text. */
 export interface EqlNodeBase {
