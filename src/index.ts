@@ -25,7 +25,7 @@ export { embeddedAt, embeddedScalar, type EmbeddedText } from './parse/embedded.
 export { parseExclusionFilter, type FilterNode, type FilterValue, type FilterLiteral, type FilterField, type FilterToken } from './parse/exclusion.js';
 export { lowerExclusion, compileExclusion, exclusionOperators, type LoweredExclusion } from './lower/exclusion.js';
 export { lowerFilter, type LoweredFilter } from './lower/filter.js';
-export { printExclusion, printPredicate } from './exclusions/print.js';
+export { printExclusion, printPredicate } from './ir/print.js';
 export { readExclusions, type Exclusion, type ExclusionFile, type ExclusionFormat, type ExclusionScope, type ReadExclusionsOptions } from './exclusions/read.js';
 export { exclusionAppliesTo, exclusionsFor, tuneWith, type AppliedExclusions, type RuleIdentity } from './exclusions/apply.js';
 export { loadPipeline, builtinPipelines, getBuiltinPipeline } from './pipelines/load.js';
@@ -59,5 +59,5 @@ export { tunedQueryWarnings } from './analysis/tuned.js';
 // KQL hunting queries (Defender XDR / Sentinel) as input: read, lower to the IR, render.
 export { importKql, type ImportedKql } from './import/kql.js';
 export { readKqlDocument, kqlDocumentFormat, type KqlDocument, type KqlDocumentFormat, type KqlDocumentMeta } from './import/document.js';
-export { convertKqlDocument, renderImported, sigmaViews, type KqlConversionResult } from './import/convert.js';
+export { convertKqlDocument, renderImported, sigmaViews, type KqlConversionResult } from './app/kql-import.js';
 export type { KqlQuery, KqlTable } from './lower/kql.js';

@@ -3,7 +3,7 @@
 // (a field they cannot map stays as written).
 import { analyzeExclusionPairs, type ExclusionAnalysis } from '../analysis/exclusion.js';
 import type { ExclusionFile } from '../exclusions/read.js';
-import { importedExclusions, nativePipeline, nativeQuery } from '../import/convert.js';
+import { importedExclusions, nativePipeline, nativeQuery } from './kql-import.js';
 import type { ImportedKql } from '../import/kql.js';
 import { tuneQuery, type QueryExclusion, type RuleQuery } from '../ir/query.js';
 import { applyPipelines } from '../pipelines/apply.js';

@@ -79,11 +79,13 @@ export function formatFor(target: string, name: string): Format<unknown> {
   return format;
 }
 
-function convertWith<P>(backend: Backend<P>, query: RuleQuery, options: ConvertOptions): string {
+function convertWith<P>(backend: Backend<P>, formats: () => readonly Format<unknown>[], query: RuleQuery, options: ConvertOptions): string {
   if (backend.takesPipelines === false && options.pipelines?.some((p) => p !== 'none')) {
     throw new RulecastError('invalid-pipeline', `the ${backend.name} target writes the rule with its own field names and log sources; it takes no pipeline (only none)`);
   }
-  const format = formatFor(backend.name, options.format ?? 'default') as Format<P>;
+  const name = options.format ?? 'default';
+  const format = formats().find((f) => f.name === name) as Format<P> | undefined;
+  if (!format) throw new RulecastError('unknown-format', `target ${backend.name} has no output format '${name}' (formats: ${formats().map((f) => f.name).join(', ')})`);
   const { pipelines, bare } = resolvePipelines(backend.name, backend.defaultPipeline, options.pipelines);
   const unfit = format.needs?.(pipelineFacts(pipelines, bare));
   if (unfit) throw new RulecastError('format-needs', unfit, query.span);
@@ -95,21 +97,25 @@ function convertWith<P>(backend: Backend<P>, query: RuleQuery, options: ConvertO
   return renderOutput(format, plan, query, { templates: options.templates, warn: options.onWarning ?? ignoreWarning });
 }
 
-function makeTarget<P>(backend: Backend<P>, pipelines: () => readonly string[]): Target {
+/** A target from a backend and the output formats of its language (by default the registry's:
+ *  src/output/formats/index.ts), converted by the one driver. A target of one's own (a library
+ *  user's, or the test lab's: test/new-target.test.ts) is made the same way. */
+export function makeTarget<P>(backend: Backend<P>, options: { pipelines: () => readonly string[]; formats?: () => readonly Format<P>[] }): Target {
+  const formats = (options.formats ?? (() => formatsOf(backend.name))) as () => readonly Format<unknown>[];
   return {
     name: backend.name,
     description: backend.description,
     get extension() {
-      return formatFor(backend.name, 'default').style.extension;
+      return formats().find((f) => f.name === 'default')?.style.extension ?? '.txt';
     },
     defaultPipeline: backend.defaultPipeline,
     get pipelines() {
-      return pipelines();
+      return options.pipelines();
     },
     get formats() {
-      return formatsOf(backend.name).map((f) => f.name);
+      return formats().map((f) => f.name);
     },
-    convert: (query: RuleQuery, options: ConvertOptions = {}): string => convertWith(backend, query, options),
+    convert: (query: RuleQuery, convertOptions: ConvertOptions = {}): string => convertWith(backend, formats, query, convertOptions),
   };
 }
 
@@ -118,10 +124,10 @@ function sigmaPipelines(): readonly string[] {
 }
 
 const targets: readonly Target[] = [
-  makeTarget(kqlBackend, () => [...builtinPipelines('kql'), 'none']),
-  makeTarget(splBackend, () => [...builtinPipelines('spl'), 'none']),
-  makeTarget(eqlBackend, () => [...builtinPipelines('eql'), 'none']),
-  makeTarget(sigmaBackend, sigmaPipelines),
+  makeTarget(kqlBackend, { pipelines: () => [...builtinPipelines('kql'), 'none'] }),
+  makeTarget(splBackend, { pipelines: () => [...builtinPipelines('spl'), 'none'] }),
+  makeTarget(eqlBackend, { pipelines: () => [...builtinPipelines('eql'), 'none'] }),
+  makeTarget(sigmaBackend, { pipelines: sigmaPipelines }),
 ];
 
 export function listTargets(): readonly Target[] {

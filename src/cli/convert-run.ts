@@ -5,7 +5,7 @@ import { isRulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
 import { compileSigma, convertDocuments, CorrelationRun, documentKey, runDocument, type CompiledDocument, type ConversionResult, type RunDocument } from '../index.js';
-import { convertKqlDocument } from '../import/convert.js';
+import { convertKqlDocument } from '../app/kql-import.js';
 import { loadPipeline } from '../pipelines/load.js';
 import type { Pipeline } from '../pipelines/types.js';
 import type { ConvertOptions } from '../app/targets.js';

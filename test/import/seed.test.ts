@@ -10,7 +10,7 @@ import { compileSigma, convertQuery, formatDiagnostic } from '../../src/index.js
 import { evaluate, type Event } from '../../src/ir/evaluate.js';
 import { dumpIr } from '../../src/ir/dump.js';
 import { importKql } from '../../src/import/kql.js';
-import { renderImported } from '../../src/import/convert.js';
+import { renderImported } from '../../src/app/kql-import.js';
 import { actionTypes } from '../../src/import/reverse.js';
 import { applyPipelines } from '../../src/pipelines/apply.js';
 import { getBuiltinPipeline } from '../../src/pipelines/load.js';

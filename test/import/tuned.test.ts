@@ -13,7 +13,7 @@ import { evaluate, type Event } from '../../src/ir/evaluate.js';
 import { predicates } from '../../src/ir/passes.js';
 import type { QueryExclusion } from '../../src/ir/query.js';
 import { importKql, type ImportedKql } from '../../src/import/kql.js';
-import { importedExclusions, renderImported } from '../../src/import/convert.js';
+import { importedExclusions, renderImported } from '../../src/app/kql-import.js';
 import { isEcsName } from '../../src/import/reverse.js';
 import { readExclusions } from '../../src/exclusions/read.js';
 import { applyPipelines } from '../../src/pipelines/apply.js';

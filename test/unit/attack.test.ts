@@ -8,7 +8,7 @@ import { load } from 'js-yaml';
 import { compileSigma, convertCompiled } from '../../src/index.js';
 import { elasticThreat } from '../../src/output/formats/eql-elastic-rule.js';
 import { attackFromTags, attackVersion, readAttack, sigmaTags, tacticNamed, tactics, techniqueNamed, techniquesWithoutTactic } from '../../src/output/attack.js';
-import { attackTags } from '../../src/import/convert.js';
+import { attackTags } from '../../src/app/kql-import.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { expectFile } from '../support/golden.js';
 import { testData } from '../support/paths.js';

@@ -11,7 +11,7 @@ import { compileSigma } from '../../index.js';
 import { getBuiltinPipeline, loadPipeline } from '../../pipelines/load.js';
 import type { Pipeline } from '../../pipelines/types.js';
 import { SourceFile } from '../../diagnostics/source.js';
-import { queryMeta } from '../../import/convert.js';
+import { queryMeta } from '../../app/kql-import.js';
 import { importKql } from '../../import/kql.js';
 import { readOptionExclusions, RuleExclusions } from '../exclusions.js';
 import { documentScenarios, inputKind } from '../../app/inputs.js';

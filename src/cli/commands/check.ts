@@ -5,7 +5,7 @@ import { isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.j
 import { compileSigma, CorrelationRun, documentKey } from '../../index.js';
 import { SourceFile } from '../../diagnostics/source.js';
 import { importKql } from '../../import/kql.js';
-import { queryMeta } from '../../import/convert.js';
+import { queryMeta } from '../../app/kql-import.js';
 import { expandInputs, readPlaceholders, readTextFile } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
 import { RuleExclusions } from '../exclusions.js';

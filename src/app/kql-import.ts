@@ -3,7 +3,7 @@
 // the inverse of the Defender pipeline, and applies its own pipelines from there.
 import { RulecastError, isRulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../diagnostics/source.js';
-import { getTarget, type ConvertOptions } from '../app/targets.js';
+import { getTarget, type ConvertOptions } from './targets.js';
 import { tuneQuery, type QueryExclusion, type QueryMeta, type RuleQuery } from '../ir/query.js';
 import { predicates } from '../ir/passes.js';
 import { describeLogsource } from '../pipelines/apply.js';
@@ -13,11 +13,11 @@ import { commentSafe } from '../output/templates.js';
 import { exclusionAppliesTo, exclusionsFor } from '../exclusions/apply.js';
 import type { ExclusionFile } from '../exclusions/read.js';
 import type { KqlQuery } from '../lower/kql.js';
-import type { KqlDocumentFormat, KqlDocumentMeta } from './document.js';
-import { importKql, type ImportedKql } from './kql.js';
+import type { KqlDocumentFormat, KqlDocumentMeta } from '../import/document.js';
+import { importKql, type ImportedKql } from '../import/kql.js';
 import { readAttack, sigmaTags } from '../output/attack.js';
-import { toSigmaView, type SigmaView, type SigmaViewOptions } from './reverse.js';
-import type { ConversionResult } from '../app/convert.js';
+import { toSigmaView, type SigmaView, type SigmaViewOptions } from '../import/reverse.js';
+import type { ConversionResult } from './convert.js';
 
 /** The pipeline whose inverse maps Defender tables and columns back to Sigma's terms. */
 export const defaultReversePipeline = 'defender-xdr';

@@ -11,7 +11,7 @@
 // else (wildcards, cidr, comparisons, null, keywords, constants…) is a RulecastError
 // `unprintable-exclusion` naming it.
 import { RulecastError } from '../diagnostics/diagnostic.js';
-import { visit, type Expr, type Pred } from '../ir/types.js';
+import { visit, type Expr, type Pred } from './types.js';
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 const keywords = new Set(['and', 'or', 'not']);
