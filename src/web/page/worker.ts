@@ -1,6 +1,7 @@
 // The page's worker: converts off the main thread, so typing never waits for it. Each request
-// gets its conversion at once; its analysis and matching follow in a later task, which a newer
-// request cancels (the page only shows the latest state).
+// gets its conversion at once; its analysis and matching follow a moment later, unless a newer
+// request comes first (the page sends the next edit as soon as a conversion returns, so while
+// the user types, the worker converts and analyses only once typing pauses).
 import { PageSession, registry } from '../engine/session.js';
 import type { WorkReply, WorkRequest } from '../engine/protocol.js';
 
@@ -11,6 +12,10 @@ const scope = self as unknown as {
 };
 
 let later: ReturnType<typeof setTimeout> | undefined;
+
+/** How long the analysis waits for a newer edit: longer than a conversion's round trip to the
+ *  page and back, shorter than a pause in typing. */
+const analysisDelay = 40;
 
 function failure(seq: number, err: unknown): WorkReply {
   // An internal error, not the user's: one line, as the CLI prints it.
@@ -38,7 +43,7 @@ scope.onmessage = ({ data: { seq, input } }) => {
     } catch (err) {
       scope.postMessage(failure(seq, err));
     }
-  }, 0);
+  }, analysisDelay);
 };
 
 scope.postMessage({ kind: 'registry', registry: registry() });
