@@ -2,7 +2,7 @@
 // touches the file system, so it runs in a browser as well; the command line (src/cli/) adds
 // files, globs and output on top.
 
-export { RulecastError, isRulecastError, type Diagnostic, type Severity } from './diagnostics/diagnostic.js';
+export { RulecastError, isRulecastError, diagnosticLocation, type Diagnostic, type Severity } from './diagnostics/diagnostic.js';
 export { SourceFile, type Span } from './diagnostics/source.js';
 export { formatDiagnostic, type FormatOptions } from './diagnostics/format.js';
 export { loadSigma, loadSigmaSource, type LoadOptions } from './rule/load.js';
@@ -52,7 +52,9 @@ export {
   type ConvertAllOptions,
 } from './app/convert.js';
 export { inputKind, documentScenarios, type InputKind } from './app/inputs.js';
-export { tuneDocument } from './app/tune.js';
+export { tuneDocument, namedExclusions } from './app/tune.js';
+export { matchesOf, type RuleMatches } from './app/match.js';
+export { importedExclusions, nativePipeline, nativeQuery, queryMeta } from './app/kql-import.js';
 export { analyseRule, analyseImported, type AnalysedExclusion } from './app/analyze.js';
 export { tunedQueryWarnings } from './analysis/tuned.js';
 

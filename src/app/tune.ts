@@ -21,3 +21,13 @@ export function tuneDocument(doc: CompiledDocument, files: readonly ExclusionFil
     throw err;
   }
 }
+
+/** The exclusions file a rule names under `rulecast: {exclusions: <path>}`, and where it says so
+ *  (the front doors read it: the command line relative to the rule file, the page from its editor). */
+export function namedExclusions(doc: CompiledDocument): { readonly ref: string; readonly span: Diagnostic['span'] } | undefined {
+  const custom = doc.document?.custom.rulecast as { exclusions?: unknown } | undefined;
+  const ref = custom && typeof custom === 'object' ? custom.exclusions : undefined;
+  if (typeof ref !== 'string') return undefined;
+  const entry = doc.document!.keys.get('rulecast');
+  return { ref, span: entry ? { source: doc.document!.source, start: entry.value.start, end: entry.value.end } : undefined };
+}

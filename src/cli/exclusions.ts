@@ -6,6 +6,7 @@ import { isRulecastError, RulecastError } from '../diagnostics/diagnostic.js';
 import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
 import type { CompiledDocument } from '../index.js';
 import { readTextFile } from './files.js';
+import { namedExclusions } from '../app/tune.js';
 import type { Terminal } from './terminal.js';
 import { write } from './terminal.js';
 import { UsageError } from './usage.js';
@@ -36,9 +37,9 @@ export class RuleExclusions {
 
   /** The file a rule names under `rulecast.exclusions`, or undefined. Throws RulecastError. */
   forRule(doc: CompiledDocument, rulePath: string): ExclusionFile | undefined {
-    const custom = doc.document?.custom.rulecast as { exclusions?: unknown } | undefined;
-    const ref = custom && typeof custom === 'object' ? custom.exclusions : undefined;
-    if (typeof ref !== 'string') return undefined;
+    const named = namedExclusions(doc);
+    if (!named) return undefined;
+    const ref = named.ref;
     const absolute = resolve(dirname(resolve(rulePath)), ref);
     let cached = this.cache.get(absolute);
     if (!cached) {
@@ -48,8 +49,7 @@ export class RuleExclusions {
       } catch (err) {
         if (isRulecastError(err)) cached = err;
         else if (err instanceof Error && 'code' in err && err.code === 'ENOENT') {
-          const entry = doc.document!.keys.get('rulecast');
-          cached = new RulecastError('missing-exclusions', `the rule's exclusions file '${ref}' does not exist (looked for ${absolute})`, entry ? { source: doc.document!.source, start: entry.value.start, end: entry.value.end } : undefined);
+          cached = new RulecastError('missing-exclusions', `the rule's exclusions file '${ref}' does not exist (looked for ${absolute})`, named.span);
         } else throw err;
       }
       this.cache.set(absolute, cached);

@@ -5,11 +5,11 @@ import { parseCommandArgs } from '../args.js';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { compileSigma, evaluate, evaluateCorrelations, readEvents, resolveCorrelations, type CompiledDocument, type CorrelationAlert, type Event } from '../../index.js';
-import type { RuleQuery } from '../../ir/query.js';
+import { compileSigma, evaluateCorrelations, readEvents, resolveCorrelations, type CompiledDocument, type CorrelationAlert, type Event } from '../../index.js';
 import { readOptionExclusions, RuleExclusions } from '../exclusions.js';
 import { inputKind } from '../../app/inputs.js';
 import { tuneDocument } from '../../app/tune.js';
+import { matchesOf } from '../../app/match.js';
 import { expandInputs, readPlaceholders, readTextFile } from '../files.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
@@ -183,20 +183,3 @@ function describeAlert(a: CorrelationAlert): string {
   return `${group.length ? `${group.join(' ')}: ` : ''}${a.start} to ${a.end}, ${measure}${values} (events ${a.events.join(', ')})`;
 }
 
-/** The events the tuned query matches, and those each exclusion removes from the detection. */
-function matchesOf(query: RuleQuery, events: readonly Event[]): { matches: number[]; exclusions: RuleMatches['exclusions'] } {
-  const exclusions = (query.exclusions ?? []).map((e) => ({ name: e.name, expr: e.expr, removed: [] as number[] }));
-  const matches: number[] = [];
-  events.forEach((event, i) => {
-    if (!evaluate(query.expr, event)) return;
-    let kept = true;
-    for (const e of exclusions) {
-      if (evaluate(e.expr, event)) {
-        e.removed.push(i);
-        kept = false;
-      }
-    }
-    if (kept) matches.push(i);
-  });
-  return { matches, exclusions: exclusions.map(({ name, removed }) => ({ name, removed })) };
-}

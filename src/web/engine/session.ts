@@ -5,13 +5,10 @@
 // `rulecast: {exclusions}` when it names one (the page has no file system to read it from), and
 // `-x` otherwise. Nothing here touches the DOM: it runs in the page's worker and in Node's tests.
 import {
-  analyzeExclusionPairs,
-  applyPipelines,
   compileSigma,
   convertDocuments,
   convertKqlDocument,
   CorrelationRun,
-  evaluate,
   evaluateCorrelations,
   exclusionsFor,
   formatDiagnostic,
@@ -26,19 +23,16 @@ import {
   resolveCorrelations,
   RulecastError,
   SourceFile,
-  tuneQuery,
   type CompiledDocument,
   type ConversionResult,
   type ConvertOptions,
   type Diagnostic,
   type Event,
   type ExclusionFile,
-  type MappedQuery,
   type Pipeline,
-  type QueryExclusion,
-  type RuleQuery,
+
 } from '../../index.js';
-import { diagnosticLocation, documentScenarios, importedExclusions, isExclusionsFile, nativePipeline, nativeQuery, queryMeta, tuneDocument } from './library.js';
+import { analyseImported, analyseRule, diagnosticLocation, documentScenarios, inputKind, matchesOf, namedExclusions, queryMeta, tuneDocument, type AnalysedExclusion } from './library.js';
 import type {
   AnalysisRow,
   AnalysisView,
@@ -114,22 +108,12 @@ function readExclusionsText(input: PageInput): ExclusionsText {
   return { file, errors };
 }
 
-// TODO(app-layer): move to the library (what RuleExclusions.forRule in src/cli/exclusions.ts reads).
-/** The exclusions file a rule names under `rulecast: {exclusions}`, and where it says so. */
-function namedExclusions(doc: CompiledDocument): { ref: string; entry: Diagnostic['span'] } | undefined {
-  const custom = doc.document?.custom.rulecast as { exclusions?: unknown } | undefined;
-  const ref = custom && typeof custom === 'object' ? custom.exclusions : undefined;
-  if (typeof ref !== 'string') return undefined;
-  const entry = doc.document!.keys.get('rulecast');
-  return { ref, entry: entry ? { source: doc.document!.source, start: entry.value.start, end: entry.value.end } : undefined };
-}
-
 /** The exclusion files that tune one Sigma document, as convert/analyze/match read them: the
  *  editor as the file the rule names, or as `-x`. Throws RulecastError as the CLI's reading does. */
 function filesFor(doc: CompiledDocument, exclusions: ExclusionsText): ExclusionFile[] {
   const named = namedExclusions(doc);
   if (named && !exclusions.file) {
-    throw new RulecastError('missing-exclusions', `the rule's exclusions file '${named.ref}' is not open in the page: open it or paste it into the exclusions editor`, named.entry);
+    throw new RulecastError('missing-exclusions', `the rule's exclusions file '${named.ref}' is not open in the page: open it or paste it into the exclusions editor`, named.span);
   }
   if (!exclusions.file) return [];
   if (!named && exclusions.errors.length > 0) throw RulecastError.fromDiagnostic(exclusions.errors[0]!);
@@ -137,7 +121,7 @@ function filesFor(doc: CompiledDocument, exclusions: ExclusionsText): ExclusionF
 }
 
 function ruleKind(rule: NamedText): RuleKind {
-  if (isExclusionsFile(rule.text)) return 'exclusions';
+  if (inputKind(rule.name, rule.text).kind === 'exclusions') return 'exclusions';
   return kqlDocumentFormat(rule.name, rule.text) ?? 'sigma';
 }
 
@@ -276,12 +260,9 @@ export class PageSession {
     const errors: WebDiagnostic[] = [];
     const fields: string[] = [];
 
-    const analyse = (rule: AnalysisRow['rule'], files: readonly ExclusionFile[], tuning: readonly QueryExclusion[], mapped: MappedQuery, names: string) => {
+    const report = (rule: AnalysisRow['rule'], analyses: readonly AnalysedExclusion[], names: string) => {
       fields.push(names);
-      tuning.forEach((exclusion, i) => {
-        const source = files.flatMap((f) => f.exclusions).find((e) => e.name === exclusion.name && e.span === exclusion.span);
-        const pairs = mapped.branches.map((b) => ({ detection: b.expr, exclusion: b.exclusions[i]!.expr }));
-        const analysis = analyzeExclusionPairs(pairs, { diagnostics: source?.diagnostics });
+      for (const { exclusion, analysis } of analyses) {
         rows.push({
           name: exclusion.name,
           verdict: analysis.verdict,
@@ -290,7 +271,7 @@ export class PageSession {
           witnesses: analysis.witnesses,
           rule,
         });
-      });
+      }
     };
 
     if (kind !== 'sigma') {
@@ -307,9 +288,7 @@ export class PageSession {
           continue;
         }
         try {
-          const { exclusions: tuning } = importedExclusions(files, q);
-          const mapped = applyPipelines(tuneQuery(nativeQuery(q, q.query), tuning), [nativePipeline(q.query)], { lenient: true });
-          analyse(rule, files, tuning, mapped, "fields as the query's tables name them");
+          report(rule, analyseImported(q, files).analyses, "fields as the query's tables name them");
         } catch (err) {
           if (!isRulecastError(err)) throw err;
           errors.push(diags.web(err.diagnostic));
@@ -331,8 +310,7 @@ export class PageSession {
         const files = filesFor(doc, exclusions);
         const meta = doc.document?.meta;
         const { exclusions: tuning } = exclusionsFor(files, { id: doc.id, name: meta?.name, logsource: doc.document?.logsource ?? {} });
-        const mapped = applyPipelines(tuneQuery(doc.query, tuning), pipelines, { lenient: true });
-        analyse(rule, files, tuning, mapped, `fields as ${target.name}${pipelines.length ? ` (${pipelines.map((p) => p.name).join(', ')})` : ''} names them`);
+        report(rule, analyseRule(doc.query, files, tuning, pipelines), `fields as ${target.name}${pipelines.length ? ` (${pipelines.map((p) => p.name).join(', ')})` : ''} names them`);
       } catch (err) {
         if (!isRulecastError(err)) throw err;
         errors.push(diags.web(err.diagnostic));
@@ -458,21 +436,3 @@ function reported(results: readonly ConversionResult[], targets: number, diags: 
   return out;
 }
 
-// TODO(app-layer): move to the library (a copy of matchesOf in src/cli/commands/match.ts).
-/** The events the tuned query matches, and those each exclusion removes from the detection. */
-function matchesOf(query: RuleQuery, events: readonly Event[]): { matches: number[]; exclusions: { name: string; removed: number[] }[] } {
-  const exclusions = (query.exclusions ?? []).map((e) => ({ name: e.name, expr: e.expr, removed: [] as number[] }));
-  const matches: number[] = [];
-  events.forEach((event, i) => {
-    if (!evaluate(query.expr, event)) return;
-    let kept = true;
-    for (const e of exclusions) {
-      if (evaluate(e.expr, event)) {
-        e.removed.push(i);
-        kept = false;
-      }
-    }
-    if (kept) matches.push(i);
-  });
-  return { matches, exclusions: exclusions.map(({ name, removed }) => ({ name, removed })) };
-}
