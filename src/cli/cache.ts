@@ -64,8 +64,8 @@ export class ConversionCache {
   private readonly digests = new Map<string, string | null>();
   private storing = true;
 
-  /** `optionFiles`: every path the run's options may name as a file (pipelines, exclusions,
-   *  placeholders), hashed now, before the command reads any. `warn` reports, once, why entries
+  /** `optionFiles`: every path the run's options may name as a pipeline or exclusions file, hashed
+   *  now, before the command reads any (placeholder values are keyed as read, in the settings). `warn` reports, once, why entries
    *  are not stored (the run goes on without them). */
   constructor(
     dir: string,
@@ -111,11 +111,9 @@ export class ConversionCache {
   /** Reads the file, and its entry when there is one. */
   lookup(file: InputFile): Lookup {
     if (this.runKey === undefined) throw new Error('ConversionCache.bind must come before lookup');
-    let text: string;
     let bytes: Buffer;
     try {
       bytes = readFileBytes(file.path, file.absolute);
-      text = decodeText(file.path, bytes).text;
     } catch {
       return { kind: 'uncached', file };
     }
@@ -127,6 +125,13 @@ export class ConversionCache {
     if (outcome) {
       this.stats.reused.push(file.path);
       return { kind: 'hit', file, outcome };
+    }
+    // Only text is stored, so a hit needs no decoding.
+    let text: string;
+    try {
+      text = decodeText(file.path, bytes).text;
+    } catch {
+      return { kind: 'uncached', file };
     }
     this.stats.converted.push(file.path);
     return { kind: 'miss', file: { ...file, text }, slot, key };
@@ -163,9 +168,9 @@ export class ConversionCache {
 
   /** The entry's outcome when it can be trusted (see the top of this file), else undefined. */
   private read(slot: string, key: string): FileOutcome | undefined {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(this.entryPath(slot), 'utf8');
+      bytes = readFileSync(this.entryPath(slot));
     } catch {
       return undefined; // no entry (or unreadable: rewritten)
     }
@@ -173,17 +178,17 @@ export class ConversionCache {
       this.stats.rejected.push(slot);
       return undefined;
     };
-    const newline = text.indexOf('\n');
-    if (newline < 0 || !text.endsWith('\n')) return reject();
-    const payload = text.slice(newline + 1, -1);
-    let header: unknown;
+    const newline = bytes.indexOf(0x0a);
+    if (newline < 0 || bytes[bytes.length - 1] !== 0x0a) return reject();
+    // The payload's bytes are hashed as they are, before any decoding.
+    const payload = bytes.subarray(newline + 1, bytes.length - 1);
     let outcome: FileOutcome;
     try {
-      header = JSON.parse(text.slice(0, newline));
+      const header: unknown = JSON.parse(bytes.toString('utf8', 0, newline));
       if (!isHeader(header) || header.sha256 !== contentDigest(payload)) return reject();
       // An entry for the same file of the same run, with other content: a plain miss.
       if (header.key !== key) return undefined;
-      outcome = JSON.parse(payload) as FileOutcome;
+      outcome = JSON.parse(payload.toString('utf8')) as FileOutcome;
     } catch {
       return reject();
     }
