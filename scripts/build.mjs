@@ -1,5 +1,6 @@
 // Build step run by `npm ci` (prepare) and `npm run build`, before tsc:
-// 1. grammars/<name>.peggy → src/generated/<name>.ts (Peggy's ES module with `// @ts-nocheck`, so
+// 1. grammars/<name>.peggy → src/generated/<name>.ts (and the test lab's test/grammars/ →
+//    test/generated/) (Peggy's ES module with `// @ts-nocheck`, so
 //    tsc compiles it like any source; typed wrappers in src/parse/ give it types);
 // 2. src/pipelines/*.yml and src/output/*.json (the ATT&CK table) → src/generated/assets.ts, a map
 //    of their texts, so the core can map without reading files (it must run in a browser too);
@@ -30,19 +31,23 @@ function writeAtomic(target, text) {
   renameSync(`${target}.tmp`, target);
 }
 
-const grammarDir = join(root, 'grammars');
-for (const file of readdirSync(grammarDir).filter((f) => f.endsWith('.peggy')).sort()) {
-  const name = basename(file, '.peggy');
-  const grammarSource = `grammars/${file}`;
-  const text = readFileSync(join(grammarDir, file), 'utf8');
-  let source;
-  try {
-    source = peggy.generate(text, { output: 'source', format: 'es', grammarSource, allowedStartRules: ['*'] });
-  } catch (err) {
-    console.error(typeof err.format === 'function' ? err.format([{ source: grammarSource, text }]) : err);
-    process.exit(1);
+// The product's grammars (grammars/ → src/generated/) and the test lab's (the SPL and EQL checkers:
+// test/grammars/ → test/generated/, which the package does not ship).
+for (const [folder, generated] of [['grammars', outDir], [join('test', 'grammars'), join(root, 'test', 'generated')]]) {
+  mkdirSync(generated, { recursive: true });
+  for (const file of readdirSync(join(root, folder)).filter((f) => f.endsWith('.peggy')).sort()) {
+    const name = basename(file, '.peggy');
+    const grammarSource = `${folder.split(sep).join('/')}/${file}`;
+    const text = readFileSync(join(root, folder, file), 'utf8');
+    let source;
+    try {
+      source = peggy.generate(text, { output: 'source', format: 'es', grammarSource, allowedStartRules: ['*'] });
+    } catch (err) {
+      console.error(typeof err.format === 'function' ? err.format([{ source: grammarSource, text }]) : err);
+      process.exit(1);
+    }
+    writeAtomic(join(generated, `${name}.ts`), `// @ts-nocheck\n// Generated from ${grammarSource} by scripts/build.mjs. Do not edit.\n${source}`);
   }
-  writeAtomic(join(outDir, `${name}.ts`), `// @ts-nocheck\n// Generated from ${grammarSource} by scripts/build.mjs. Do not edit.\n${source}`);
 }
 
 const assetFiles = fg.sync(['src/pipelines/**/*.yml', 'src/output/*.json'], { cwd: root }).sort();

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fg from 'fast-glob';
-import { importStats } from '../dist/src/import/stats.js';
+import { importStats } from '../dist/test/import/stats.js';
 import { findShared } from '../dist/test/support/shared-location.js';
 
 function sharedFolder() {

@@ -179,7 +179,7 @@ describe('CLI: whole repositories', () => {
       'rule.yml': `${good}rulecast:\n  exclusions: fp.yml\n`,
       'fp.yml': 'exclusions:\n  - name: Admin scripts\n    filter: process.parent.name == "admin.exe"\n',
     });
-    const r = rulecast(['convert', dir, '-t', 'kql', '--json']);
+    const r = rulecast(['convert', dir, '-t', 'kql', '--json', '--compact']);
     const json = JSON.parse(r.stdout) as { results: { path: string; query: string }[]; summary: { exclusionFiles: number } };
     assert.equal(json.results.length, 1);
     assert.equal(json.summary.exclusionFiles, 1);

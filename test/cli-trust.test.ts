@@ -178,3 +178,81 @@ describe('CLI: nothing is lost or overwritten silently', () => {
     assert.match(readFileSync(file, 'utf8'), /^``` rule: Encoded certutil \(.*\), target spl ```\nprocess\.name="certutil\.exe"\n\n``` rule: Second rule/);
   });
 });
+
+describe('CLI: formats a SIEM cannot run are refused before anything is converted', () => {
+  for (const [args, reason] of [
+    [['-t', 'kql', '-p', 'none', '-f', 'sentinel-rule'], /the sentinel-rule format needs a query over tables, and '-p none' gives only the condition/],
+    [['-t', 'kql', '-p', 'none', '-f', 'sentinel-hunting'], /the sentinel-hunting format needs a query over tables/],
+    [['-t', 'kql', '-p', 'sentinel-asim', '-f', 'defender-rule'], /the defender-rule format needs Defender XDR tables \(with Timestamp, DeviceId, ReportId\), which pipeline sentinel-asim does not map to/],
+    [['-t', 'spl', '-f', 'data-model'], /the data-model format searches CIM data models, which '-p none' does not map to; use -p splunk-cim/],
+    [['-t', 'spl', '-p', 'splunk-windows', '-f', 'data-model'], /which pipeline splunk-windows does not map to/],
+  ] as const) {
+    it(`${args.join(' ')}: exit 2 with the reason`, () => {
+      const r = rulecast(['convert', nbtscan, ...args]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, reason);
+      assert.equal(r.stdout, '');
+    });
+  }
+
+  it('scheduled formats read one period each run, so an event alerts once: the rule\'s 7-day lookback stays in hunting formats', () => {
+    const rule = rulecast(['convert', nbtscan, '-t', 'kql', '-f', 'sentinel-rule', '--no-exclusions']);
+    assert.match(rule.stdout, /queryFrequency: 1h\nqueryPeriod: 1h\n/);
+    assert.doesNotMatch(rule.stdout, /ago\(7d\)/);
+    const defender = JSON.parse(rulecast(['convert', nbtscan, '-t', 'kql', '-f', 'defender-rule', '--no-exclusions']).stdout) as { schedule: unknown; queryCondition: { queryText: string } };
+    assert.deepEqual(defender.schedule, { frequency: 'PT1H', lookback: 'PT1H' });
+    assert.doesNotMatch(defender.queryCondition.queryText, /ago\(/);
+    const saved = rulecast(['convert', nbtscan, '-t', 'spl', '-p', 'splunk-windows', '-f', 'savedsearches', '--no-exclusions']);
+    assert.match(saved.stdout, /cron_schedule = \*\/15 \* \* \* \*\ndispatch\.earliest_time = -15m\n/);
+    const elastic = JSON.parse(rulecast(['convert', nbtscan, '-t', 'eql', '-f', 'elastic-rule', '--no-exclusions']).stdout) as { from: string; interval: string };
+    assert.deepEqual([elastic.from, elastic.interval], ['now-6m', '5m']);
+    assert.match(rulecast(['convert', nbtscan, '-t', 'kql', '-f', 'sentinel-hunting', '--no-exclusions']).stdout, /\| where Timestamp > ago\(7d\)/);
+  });
+});
+
+describe('CLI: templates and pipelines of the user\'s own', () => {
+  it('--template replaces a format\'s template (scoped) or any template by name; a name its context lacks is located in the template', () => {
+    const dir = tempRules({
+      'rule.hbs': 'RULE {{comment name "line"}}\n{{> query}}\n',
+      'query.hbs': '{{#each parts}}[{{sourceText}}] {{body}}\n{{/each}}',
+      'bad.hbs': 'id: {{id}}\nq: {{nope}}\n',
+    });
+    const scoped = rulecast(['convert', nbtscan, '-t', 'kql', '-f', 'sentinel-rule', '--no-exclusions', '--template', `kql:${join(dir, 'rule.hbs')}`]);
+    assert.equal(scoped.status, 0, scoped.stderr);
+    assert.match(scoped.stdout, /^RULE "NBTScan Network Discovery"\nunion\n/);
+    const named = rulecast(['convert', nbtscan, '-t', 'kql', '--compact', '--no-exclusions', '--template', `kql/query=${join(dir, 'query.hbs')}`]);
+    assert.match(named.stdout, /^\[DeviceProcessEvents\] FileName =~ "nbtscan\.exe" or SHA1 in~ \(.*\)\n\[DeviceFileEvents\] ActionType in~/);
+    const bad = rulecast(['convert', nbtscan, '-t', 'kql', '-f', 'sentinel-rule', '--no-exclusions', '--template', `kql:${join(dir, 'bad.hbs')}`]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /error\[template-error\]: your template for kql\/sentinel-rule uses 'nope', which its context does not have/);
+    assert.match(bad.stderr, /bad\.hbs:2:6/);
+    assert.equal(rulecast(['convert', nbtscan, '-t', 'kql', '-t', 'spl', '--template', join(dir, 'rule.hbs')]).status, 2, 'unscoped with two targets');
+    assert.equal(rulecast(['convert', nbtscan, '-t', 'kql', '--template', `kql/nope=${join(dir, 'rule.hbs')}`]).status, 2);
+  });
+
+  it('list pipelines --show prints a built-in pipeline to start one from; it loads back as it is', () => {
+    const r = rulecast(['list', 'pipelines', '--show', 'ecs-windows']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^# .*\n/);
+    const dir = tempRules({ 'mine.yml': r.stdout.replace('name: ecs-windows', 'name: mine') });
+    const converted = rulecast(['convert', nbtscan, '-t', 'eql', '-p', join(dir, 'mine.yml'), '--no-exclusions']);
+    assert.equal(converted.status, 0, converted.stderr);
+    assert.equal(converted.stdout, rulecast(['convert', nbtscan, '-t', 'eql', '--no-exclusions']).stdout);
+    const typo = rulecast(['list', 'pipelines', '--show', 'ecs-windos']);
+    assert.equal(typo.status, 2);
+    assert.match(typo.stderr, /did you mean 'ecs-windows'/);
+  });
+
+  it('a layout key the target does not read is a located error of the pipeline file', () => {
+    const dir = tempRules({
+      'p.yml': 'name: mine\ntarget: kql\nlayout:\n  tims: Timestamp\n',
+      'q.yml': 'name: mine\ntarget: spl\nsources:\n  - logsource: {category: process_creation}\n    layout: {tags: process}\n',
+    });
+    const unknown = rulecast(['convert', nbtscan, '-t', 'kql', '-p', join(dir, 'p.yml')]);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /error\[invalid-pipeline\]: unknown layout key 'tims'; did you mean 'time'\? \(target kql reads time, connectors, tables\)\n --> .*p\.yml:4:3/);
+    const wrong = rulecast(['convert', nbtscan, '-t', 'spl', '-p', join(dir, 'q.yml')]);
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /layout key 'tags' \(the tags of the data model's events, which the default format searches\) must be a list of strings\n --> .*q\.yml:5:20/);
+  });
+});

@@ -16,8 +16,8 @@ import { readExclusions } from '../src/exclusions/read.js';
 import { exclusionsFor } from '../src/exclusions/apply.js';
 import { applyPipelines } from '../src/pipelines/apply.js';
 import { getBuiltinPipeline } from '../src/pipelines/load.js';
-import { parseSpl } from '../src/verify/spl.js';
-import { parseEql } from '../src/verify/eql.js';
+import { parseSpl } from './checkers/spl.js';
+import { parseEql } from './checkers/eql.js';
 import { evaluateSpl } from './support/spl-evaluator.js';
 import { evaluateEql } from './support/eql-evaluator.js';
 import { analyze, defenderSchema, globalsFor, kqlKeeps, type Row } from './backends/kql-support.js';
@@ -149,7 +149,7 @@ describe('tuned queries (detection minus exclusions)', () => {
     const spl = convertQuery(tuned, 'spl', { pipelines: ['splunk-windows'] });
     parseSpl(spl);
     assert.equal((spl.match(/```/g) ?? []).length, 2, spl);
-    const eql = convertQuery(tuned, 'eql');
+    const eql = convertQuery(tuned, 'eql', { compact: true });
     parseEql(eql);
     // The name stays on its own comment lines: one line of query after them.
     assert.equal(eql.split('\n').filter((l) => l && !l.startsWith('//')).length, 1, eql);

@@ -1,6 +1,6 @@
 // Predicates and literals as short text for analysis messages: the exclusion language where it
 // can say them, a plain description otherwise. Never throws.
-import { printPredicate, printString } from '../exclusions/print.js';
+import { printPredicate, printString } from '../ir/print.js';
 import { patternToSigma } from '../ir/pattern.js';
 import type { Pred } from '../ir/types.js';
 

@@ -21,7 +21,7 @@ import { and, not, or } from '../ir/build.js';
 import type { Event } from '../ir/evaluate.js';
 import { predicates } from '../ir/passes.js';
 import type { Expr, Pred } from '../ir/types.js';
-import { printExclusion } from '../exclusions/print.js';
+import { printExclusion } from '../ir/print.js';
 import { describePred } from './describe.js';
 import { satisfiable, type SatOptions, type SatResult } from './satisfiable.js';
 

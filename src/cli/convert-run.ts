@@ -5,13 +5,16 @@ import { isRulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
 import { compileSigma, convertDocuments, CorrelationRun, documentKey, runDocument, type CompiledDocument, type ConversionResult, type RunDocument } from '../index.js';
-import { convertKqlDocument } from '../import/convert.js';
-import { kqlDocumentFormat } from '../import/document.js';
+import { convertKqlDocument } from '../app/kql-import.js';
 import { loadPipeline } from '../pipelines/load.js';
 import type { Pipeline } from '../pipelines/types.js';
-import type { ConvertOptions } from '../backends/types.js';
-import { isExclusionsFile, RuleExclusions, tuneDocument } from './exclusions.js';
+import type { ConvertOptions } from '../app/targets.js';
+import { RuleExclusions } from './exclusions.js';
+import { inputKind } from '../app/inputs.js';
+import { tuneDocument } from '../app/tune.js';
 import { readTextFile, type InputFile } from './files.js';
+import { compileUserTemplate } from './templates.js';
+import type { UserTemplate } from '../output/templates.js';
 import { jsonDiagnostic, type JsonDiagnostic } from './report.js';
 
 export interface RunSettings {
@@ -22,6 +25,11 @@ export interface RunSettings {
   readonly placeholders?: Readonly<Record<string, readonly string[]>> | undefined;
   /** Exclusion files given with --exclusions (already checked by the command). */
   readonly exclusionFiles: readonly string[];
+  /** --template: the user's template files, by the name of the template they replace
+   *  (`kql/query`, `kql/sentinel-rule`). */
+  readonly templates?: Readonly<Record<string, string>> | undefined;
+  /** --compact: every condition on one line. */
+  readonly compact?: boolean | undefined;
   /** --no-exclusions: the untuned detection, even for rules that name their own exclusions file. */
   readonly untuned?: boolean | undefined;
   /** Colours in the formatted errors. */
@@ -59,10 +67,13 @@ export class Converter {
   private readonly optionExclusions: ExclusionFile[];
   private readonly ruleExclusions = new RuleExclusions();
 
+  private readonly templates = new Map<string, UserTemplate>();
+
   constructor(
     private readonly settings: RunSettings,
     preloaded: Preloaded = {},
   ) {
+    for (const [name, file] of Object.entries(settings.templates ?? {})) this.templates.set(name, compileUserTemplate(file));
     const loaded = new Map<string, Pipeline>(preloaded.pipelines);
     for (const t of settings.targets) {
       const pipelines = (settings.pipelines[t] ?? []).map((p) => {
@@ -74,7 +85,7 @@ export class Converter {
         }
         return pipeline;
       });
-      this.options.set(t, { pipelines, format: settings.formats[t] ?? 'default' });
+      this.options.set(t, { pipelines, format: settings.formats[t] ?? 'default', compact: settings.compact, templates: this.templates });
     }
     this.optionExclusions = settings.exclusionFiles.map((p) => preloaded.exclusions?.get(p) ?? readExclusions(readTextFile(p, resolve(p)).text, p));
   }
@@ -131,12 +142,12 @@ export class Converter {
       if (!isRulecastError(err)) throw err;
       return { kind: 'done', outcome: { results: this.failed(file.path, 0, null, null, err.diagnostic, 'invalid'), exclusionsFile: false } };
     }
-    if (isExclusionsFile(text)) return { kind: 'done', outcome: { results: [], exclusionsFile: true } };
-    const kqlFormat = kqlDocumentFormat(file.path, text);
-    if (kqlFormat !== undefined) {
+    const input = inputKind(file.path, text);
+    if (input.kind === 'exclusions') return { kind: 'done', outcome: { results: [], exclusionsFile: true } };
+    if (input.kind === 'kql') {
       // Imported KQL queries are rules once in the IR: tuned by --exclusions like any other (a
       // document's own Scenario blocks tune it only when --exclusions names it).
-      const results = convertKqlDocument(text, file.path, this.settings.targets, { options: this.options, exclusions: this.optionExclusions }, kqlFormat).map((r) => this.result(r));
+      const results = convertKqlDocument(text, file.path, this.settings.targets, { options: this.options, exclusions: this.optionExclusions }, input.format).map((r) => this.result(r));
       return { kind: 'done', outcome: { results, exclusionsFile: false } };
     }
     const docs: PreparedDocument[] = [];

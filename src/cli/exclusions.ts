@@ -2,31 +2,14 @@
 // own `rulecast: {exclusions: <path>}` (relative to the rule file), read once each.
 import { dirname, relative, resolve } from 'node:path';
 import { formatDiagnostic } from '../diagnostics/format.js';
-import { isRulecastError, RulecastError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { isRulecastError, RulecastError } from '../diagnostics/diagnostic.js';
 import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
-import { tuneWith } from '../exclusions/apply.js';
-import { tunedQueryWarnings } from '../analysis/tuned.js';
 import type { CompiledDocument } from '../index.js';
 import { decodeText, readFileBytes, readTextFile } from './files.js';
 import { absentDigest, contentDigest } from './digest.js';
 import type { Terminal } from './terminal.js';
 import { write } from './terminal.js';
 import { UsageError } from './usage.js';
-
-/** A YAML file of ours that holds exclusions, not a rule: skipped when a folder is converted. */
-export function isExclusionsFile(text: string): boolean {
-  return /^exclusions\s*:/m.test(text) && !/^detection\s*:/m.test(text);
-}
-
-/** A KQL hunting document's own exclusions: the Scenario / Filter/Exclusion blocks it carries (the
- *  seed's form), or undefined when it has none. `analyze` uses them when no --exclusions is given,
- *  as a rule's own file; `convert` tunes the query with them only when --exclusions names the
- *  document, since they are the analyst's proposals, not part of the query. */
-export function documentScenarios(text: string, path: string): ExclusionFile | undefined {
-  if (!/^[ \t]*Filter\/Exclusion[ \t]*:/im.test(text)) return undefined;
-  const file = readExclusions(text, path);
-  return file.format === 'text' && file.exclusions.length > 0 ? file : undefined;
-}
 
 /** Reads the files named by --exclusions; a file with errors stops the run (exit 2), since every
  *  tuned output would lack what the analyst asked to exclude. */
@@ -88,20 +71,5 @@ export class RuleExclusions {
     }
     if (cached instanceof RulecastError) throw cached;
     return cached;
-  }
-}
-
-/** The document with its query tuned by the exclusions that apply to it, or the error that
- *  stops it (an exclusion is never dropped silently). */
-export function tuneDocument(doc: CompiledDocument, files: readonly ExclusionFile[]): { doc: CompiledDocument; error?: Diagnostic } {
-  if (!doc.query || files.length === 0) return { doc };
-  try {
-    const meta = doc.document?.meta;
-    const { query, warnings } = tuneWith(doc.query, files, { id: doc.id, name: meta?.name, logsource: doc.document?.logsource ?? {} });
-    const verdicts = tunedQueryWarnings(query);
-    return { doc: { ...doc, query, diagnostics: [...doc.diagnostics, ...warnings.filter((w) => w.severity === 'warning'), ...verdicts] } };
-  } catch (err) {
-    if (isRulecastError(err)) return { doc, error: err.diagnostic };
-    throw err;
   }
 }

@@ -17,7 +17,9 @@ import {
 export const TRUE: Const = Object.freeze({ kind: 'const', value: true });
 export const FALSE: Const = Object.freeze({ kind: 'const', value: false });
 
-/** Conjunction; one argument is returned as is, none is TRUE. */
+/** Conjunction; one argument is returned as is, none is TRUE. For a computed list use andOf:
+ *  spreading an array into arguments puts every element on the stack, which overflows past about
+ *  100,000 of them. */
 export function and(...args: Expr[]): Expr {
   if (args.length === 0) return TRUE;
   if (args.length === 1) return args[0]!;
@@ -25,11 +27,30 @@ export function and(...args: Expr[]): Expr {
   return Object.freeze({ kind: 'and', args: Object.freeze(args) }) as And;
 }
 
-/** Disjunction; one argument is returned as is, none is FALSE. */
+/** Disjunction; one argument is returned as is, none is FALSE. For a computed list use orOf. */
 export function or(...args: Expr[]): Expr {
   if (args.length === 0) return FALSE;
   if (args.length === 1) return args[0]!;
   return Object.freeze({ kind: 'or', args: Object.freeze(args) }) as Or;
+}
+
+/** and() of an array of any length. A frozen array (another node's operands) is shared; any
+ *  other is copied, so the caller may go on using its own. */
+export function andOf(args: readonly Expr[]): Expr {
+  if (args.length === 0) return TRUE;
+  if (args.length === 1) return args[0]!;
+  return Object.freeze({ kind: 'and', args: frozenCopy(args) }) as And;
+}
+
+/** or() of an array of any length (see andOf). */
+export function orOf(args: readonly Expr[]): Expr {
+  if (args.length === 0) return FALSE;
+  if (args.length === 1) return args[0]!;
+  return Object.freeze({ kind: 'or', args: frozenCopy(args) }) as Or;
+}
+
+function frozenCopy(args: readonly Expr[]): readonly Expr[] {
+  return Object.isFrozen(args) ? args : Object.freeze(args.slice());
 }
 
 export function not(arg: Expr): Expr {

@@ -17,7 +17,7 @@ import { and, not, or, pred } from '../ir/build.js';
 import type { Expr } from '../ir/types.js';
 import { embeddedAt, embeddedSpan, type EmbeddedText } from '../parse/embedded.js';
 import { parseExclusionFilter, type FilterLiteral, type FilterNode, type FilterValue } from '../parse/exclusion.js';
-import { printExclusion } from '../exclusions/print.js';
+import { printExclusion } from '../ir/print.js';
 import { nearest } from '../rule/load.js';
 
 export interface LoweredExclusion {

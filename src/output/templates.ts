@@ -7,7 +7,9 @@
 // instance; templates never render expression logic.
 import HandlebarsRuntime from 'handlebars/runtime.js';
 import { RulecastError } from '../diagnostics/diagnostic.js';
+import { span, type SourceFile } from '../diagnostics/source.js';
 import { templateSpecs } from '../generated/templates.js';
+import { yamlDoubleQuoted } from './yaml.js';
 
 type Template = (context: object) => string;
 
@@ -15,28 +17,8 @@ const hbs = (HandlebarsRuntime as unknown as { create(): RuntimeInstance }).crea
 
 interface RuntimeInstance {
   registerHelper(name: string, fn: (...args: unknown[]) => unknown): void;
+  registerPartial(name: string, partial: Template): void;
   template(spec: unknown): Template;
-}
-
-/** A string as a YAML double-quoted scalar (every character escaped as YAML requires). */
-export function yamlString(value: unknown): string {
-  const s = String(value ?? '');
-  return `"${s.replace(/[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => {
-    switch (c) {
-      case '\\':
-        return '\\\\';
-      case '"':
-        return '\\"';
-      case '\n':
-        return '\\n';
-      case '\t':
-        return '\\t';
-      case '\r':
-        return '\\r';
-      default:
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    }
-  })}"`;
 }
 
 /**
@@ -57,7 +39,7 @@ const helpers: Record<string, (...args: unknown[]) => unknown> = {
   /** `{{json value}}`: JSON text (strings quoted and escaped). */
   json: (value: unknown) => JSON.stringify(value ?? null),
   /** `{{yaml value}}`: a YAML double-quoted scalar. */
-  yaml: (value: unknown) => yamlString(value),
+  yaml: (value: unknown) => yamlDoubleQuoted(value),
   /** `{{indent text 4}}`: every line but the first indented (for block scalars). */
   indent: (text: unknown, width: unknown) => String(text ?? '').replace(/\n/g, `\n${' '.repeat(Number(width) || 0)}`),
   join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''),
@@ -72,6 +54,12 @@ for (const [name, fn] of Object.entries(helpers)) hbs.registerHelper(name, fn);
 const specs = templateSpecs as Readonly<Record<string, unknown>>;
 const loaded = new Map<string, Template>();
 
+// Partials (templates/partials/*.hbs): `{{> query}}` on a line of its own writes the query text
+// with that line's indentation on every line (a YAML block scalar's content).
+for (const name of Object.keys(specs)) {
+  if (name.startsWith('partials/')) hbs.registerPartial(name.slice('partials/'.length), hbs.template(specs[name]));
+}
+
 /** Names of built-in templates of a target (`kql/default` → 'default'). */
 export function templateFormats(target: string): string[] {
   const prefix = `${target}/`;
@@ -85,8 +73,33 @@ export function hasTemplate(name: string): boolean {
   return name in specs;
 }
 
-/** Renders the built-in template `templates/<name>.hbs` (e.g. `kql/default`) with a context. */
-export function renderTemplate(name: string, context: object): string {
+/** A template made elsewhere (a user's, compiled by the command line), rendered like a built-in
+ *  one: with rulecast's helpers and partials. */
+export interface UserTemplate {
+  (context: object, options: { helpers: Record<string, unknown>; partials: Record<string, unknown> }): string;
+  /** The template's text, to locate its errors. */
+  readonly source?: SourceFile | undefined;
+}
+
+/** Renders the built-in template `templates/<name>.hbs` (e.g. `kql/query`) with a context, or the
+ *  user's template given for that name. */
+export function renderTemplate(name: string, context: object, override?: UserTemplate): string {
+  if (override) {
+    try {
+      return override(context, { helpers, partials: partialsForUser() });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      // Handlebars' strict mode: `"x" not defined in [object Object] - 2:5` (line, 0-based column).
+      const missing = /^"([^"]*)" not defined in .* - (\d+):(\d+)$/.exec(message);
+      const source = override.source;
+      if (missing && source) {
+        const line = Number(missing[2]);
+        const start = source.text.split('\n').slice(0, line - 1).join('\n').length + (line > 1 ? 1 : 0) + Number(missing[3]);
+        throw new RulecastError('template-error', `your template for ${name} uses '${missing[1]}', which its context does not have (docs/templates.md lists what ${name} is given)`, span(source, start, start + missing[1]!.length));
+      }
+      throw new RulecastError('template-error', `your template for ${name} failed: ${message}`);
+    }
+  }
   let template = loaded.get(name);
   if (!template) {
     const spec = specs[name];
@@ -99,4 +112,10 @@ export function renderTemplate(name: string, context: object): string {
   } catch (err) {
     throw new RulecastError('template-error', `template ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+function partialsForUser(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(specs)) if (name.startsWith('partials/')) out[name.slice('partials/'.length)] = hbs.template(specs[name]);
+  return out;
 }

@@ -28,9 +28,10 @@ import { SourceFile, span } from '../diagnostics/source.js';
 import { assets } from '../generated/assets.js';
 import { lowerDefinition, type DetectionContext } from '../lower/detection.js';
 import { describeNode, parseYaml, type YMap, type YNode } from '../parse/yaml.js';
-import { plain } from '../rule/load.js';
+import { nearest, plain } from '../rule/load.js';
+import { allowedLayout } from './layout.js';
 import type { QueryLogsource } from '../ir/query.js';
-import { makeTransform } from './transforms.js';
+import { makeTransform } from './transforms/index.js';
 import type { FieldMap, FieldTarget, Pipeline, SourceRule, ValueTransform } from './types.js';
 
 const builtinPrefix = 'src/pipelines/';
@@ -44,6 +45,11 @@ export function builtinPipelines(target?: string): string[] {
     .map((k) => k.slice(builtinPrefix.length, -4))
     .filter((name) => !target || getBuiltinPipeline(name).target === undefined || getBuiltinPipeline(name).target === target)
     .sort();
+}
+
+/** A built-in pipeline's YAML as shipped, or undefined. */
+export function builtinPipelineText(name: string): string | undefined {
+  return assets[`${builtinPrefix}${name}.yml`];
 }
 
 /** A built-in pipeline by name, loaded once. */
@@ -81,6 +87,27 @@ export function loadPipeline(text: string, path: string): Pipeline {
   for (const e of root.entries) if (e.key.kind === 'scalar' && !known.has(e.key.text)) fail(`unknown pipeline key '${e.key.text}' (${[...known].join(', ')})`, e.key);
 
   const name = str('name', true)!;
+  const target = str('target');
+  // Layout keys are what the target reads (layout.ts): anything else is a mistake in the file.
+  const checkLayout = (node: YNode, where: 'pipeline' | 'source'): Record<string, unknown> => {
+    if (node.kind !== 'map') return fail(`'layout' must be a mapping, not ${describeNode(node)}`, node);
+    const allowed = allowedLayout(target, where);
+    for (const e of node.entries) {
+      const key = e.key.kind === 'scalar' ? e.key.text : '';
+      const spec = Object.hasOwn(allowed, key) ? allowed[key] : undefined;
+      if (!spec) {
+        const known = Object.keys(allowed);
+        const near = nearest(key, known);
+        fail(
+          `unknown ${where === 'source' ? "source's " : ''}layout key '${key}'${near ? `; did you mean '${near}'?` : ''} (${target ? `target ${target} reads` : 'targets read'} ${known.length ? known.join(', ') : 'none here'})`,
+          e.key,
+        );
+      }
+      const problem = spec.check(plain(e.value));
+      if (problem) fail(`layout key '${key}' (${spec.meaning}) ${problem}`, e.value);
+    }
+    return plain(node) as Record<string, unknown>;
+  };
   const ctx: DetectionContext = { source, placeholders: undefined, diagnostics: [] };
 
   // Field maps by name.
@@ -159,7 +186,7 @@ export function loadPipeline(text: string, path: string): Pipeline {
         source: src && src.kind === 'scalar' && src.value !== null ? src.text : null,
         fieldmaps: mapsByName(get(m, 'fieldmaps')),
         conditions: conditionsNode ? lowerDefinition(ctx, conditionsNode, 'conditions') : undefined,
-        layout: layoutNode ? (plain(layoutNode) as Record<string, unknown>) : {},
+        layout: layoutNode ? checkLayout(layoutNode, 'source') : {},
       });
     }
   }
@@ -168,7 +195,7 @@ export function loadPipeline(text: string, path: string): Pipeline {
   const unmatched = str('unmatched-logsource') ?? (sources.length ? 'error' : 'keep');
   if (unmatched !== 'error' && unmatched !== 'keep') fail("'unmatched-logsource' must be error or keep", get(root, 'unmatched-logsource'));
   const layoutNode = get(root, 'layout');
-  if (layoutNode && layoutNode.kind !== 'map') fail(`'layout' must be a mapping, not ${describeNode(layoutNode)}`, layoutNode);
+  const layout = layoutNode ? checkLayout(layoutNode, 'pipeline') : {};
   let unmappedFields: Pipeline['unmapped'];
   const unmappedNode = get(root, 'unmapped');
   if (unmappedNode) {
@@ -189,13 +216,13 @@ export function loadPipeline(text: string, path: string): Pipeline {
   return {
     name,
     description: str('description') ?? '',
-    target: str('target'),
+    target,
     strict: strictNode?.kind === 'scalar' && strictNode.value === true,
     unmapped: unmappedFields,
     sources,
     unmatchedLogsource: unmatched as 'error' | 'keep',
     fieldmaps: mapsByName(get(root, 'fields')),
-    layout: layoutNode ? (plain(layoutNode) as Record<string, unknown>) : {},
+    layout,
     origin: path,
   };
 }

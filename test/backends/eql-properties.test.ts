@@ -7,10 +7,10 @@ import { evaluate } from '../../src/index.js';
 import { pred, stringPred } from '../../src/ir/build.js';
 import { pattern as makePattern } from '../../src/ir/pattern.js';
 import { ONE, STAR, type PatternPart, type Pred } from '../../src/ir/types.js';
-import { renderEqlExpression } from '../../src/backends/eql/index.js';
+import { renderEqlExpression } from '../support/render.js';
 import { eqlField, eqlString } from '../../src/backends/eql/strings.js';
 import { luceneLiteral } from '../../src/backends/eql/regex.js';
-import { decodeEqlString, parseEql, type EqlExpr } from '../../src/verify/eql.js';
+import { decodeEqlString, parseEql, type EqlExpr } from '../checkers/eql.js';
 import { evaluateEql } from '../support/eql-evaluator.js';
 import { luceneRegexToRe2 } from '../support/lucene-regex.js';
 

@@ -2,7 +2,7 @@
 // events (real Windows event logs) and generated events for a sample of the rules.
 import { strict as assert } from 'node:assert';
 import { evaluate } from '../../src/index.js';
-import { parseEql } from '../../src/verify/eql.js';
+import { parseEql } from '../checkers/eql.js';
 import { evaluateEql } from '../support/eql-evaluator.js';
 import { corpus, regressionTests } from '../support/corpus.js';
 import { bare, compare, mapped, seen, show, type Event } from './eql-semantics.js';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { compileSigma, evaluate } from '../../src/index.js';
 import { applyPipelines } from '../../src/pipelines/apply.js';
 import { getBuiltinPipeline } from '../../src/pipelines/load.js';
-import { unionQuery } from '../../src/backends/eql/index.js';
-import { parseEql } from '../../src/verify/eql.js';
+import { eqlUnionQuery } from '../support/render.js';
+import { parseEql } from '../checkers/eql.js';
 import { evaluateEql } from '../support/eql-evaluator.js';
 import { goldenCases } from '../support/golden.js';
 import { testData } from '../support/paths.js';
@@ -34,7 +34,7 @@ describe('EQL semantics: IR evaluator and EQL evaluator agree', () => {
   it('a union over several log sources selects what one of its branches selects, in its category', () => {
     const [doc] = compileSigma(readFileSync(join(testData('golden', 'eql-categories-union'), 'rule.yml'), 'utf8'), 'u.yml');
     const branches = applyPipelines(doc!.query!, [getBuiltinPipeline('ecs-windows')]).branches;
-    const query = parseEql(unionQuery(branches, false));
+    const query = parseEql(eqlUnionQuery(branches));
     const gen = new Generator(rng(7));
     const categories = [...branches.map((b) => b.source!), 'network'];
     let positives = 0;

@@ -17,12 +17,12 @@ import type { CompiledDocument } from '../../src/index.js';
 import { isRulecastError } from '../../src/diagnostics/diagnostic.js';
 import { applyPipelines } from '../../src/pipelines/apply.js';
 import { getBuiltinPipeline } from '../../src/pipelines/load.js';
-import { renderEqlExpression } from '../../src/backends/eql/index.js';
+import { renderEqlExpression } from '../support/render.js';
 import { parseSigmaRegex, type Node } from '../../src/backends/eql/regex.js';
 import { visit, type Expr, type Pred } from '../../src/ir/types.js';
 import { predicates } from '../../src/ir/passes.js';
 import { parseCidr } from '../../src/ir/ip.js';
-import { parseEql } from '../../src/verify/eql.js';
+import { parseEql } from '../checkers/eql.js';
 import { evaluateEql } from '../support/eql-evaluator.js';
 import { seededRandom as rng } from '../support/random.js';
 

@@ -3,7 +3,7 @@
 // every rule it does not convert fails with one of the refusals the backend documents.
 import { strict as assert } from 'node:assert';
 import { convertCompiled } from '../../src/index.js';
-import { checkEql } from '../../src/verify/eql.js';
+import { checkEql } from '../checkers/eql.js';
 import { corpus } from '../support/corpus.js';
 
 /** Why a rule may not convert, per pipeline (docs/eql.md, "What is refused"). */

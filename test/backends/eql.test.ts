@@ -7,11 +7,11 @@ import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileSigma, formatDiagnostic } from '../../src/index.js';
 import { isRulecastError } from '../../src/diagnostics/diagnostic.js';
-import { getTarget } from '../../src/backends/registry.js';
+import { getTarget } from '../../src/app/targets.js';
 import { eqlField, eqlString } from '../../src/backends/eql/strings.js';
 import { sigmaRegexToLucene } from '../../src/backends/eql/regex.js';
-import { renderEqlExpression } from '../../src/backends/eql/index.js';
-import { checkEql, decodeEqlString } from '../../src/verify/eql.js';
+import { renderEqlExpression } from '../support/render.js';
+import { checkEql, decodeEqlString } from '../checkers/eql.js';
 import { luceneRegexToRe2 } from '../support/lucene-regex.js';
 import { RE2JS } from 're2js';
 import { expectFile, goldenCases } from '../support/golden.js';
@@ -224,7 +224,7 @@ describe('EQL refusals', () => {
 });
 
 describe('ecs-windows pipeline', () => {
-  const convertDefault = (detection: string, extra = '') => eql.convert(compileOne(ruleWith(detection, extra)).query!).trim();
+  const convertDefault = (detection: string, extra = '') => eql.convert(compileOne(ruleWith(detection, extra)).query!, { compact: true }).trim();
 
   it('maps Sysmon fields to ECS and the log source to its event category and type', () => {
     assert.equal(

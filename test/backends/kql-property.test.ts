@@ -5,10 +5,10 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { load } from 'js-yaml';
-import { yamlBlock } from '../../src/backends/kql/index.js';
+import { yamlBlock } from '../../src/output/yaml.js';
 import { kqlName, kqlRegexLiteral, kqlString } from '../../src/backends/kql/literal.js';
 import { compileSigma, convertCompiled } from '../../src/index.js';
-import { yamlString } from '../../src/output/templates.js';
+import { yamlDoubleQuoted as yamlString } from '../../src/output/yaml.js';
 import { Kusto, kindName, literalValue, nodes, parse, whereCondition } from './kql-support.js';
 
 const nasty = fc.constantFrom('"', "'", '\\', '@', '`', '\n', '\r', '\t', '\0', '\u0001', '\u001f', '\u007f', '\u0085', '\u00ad', '\u200b', '\u2028', '\u2029', '\u202e', '\ufeff', 'a', 'Z', ' ', '|', ';', '$', '(', ')', '😀', 'é');

@@ -9,7 +9,7 @@
 // checked separately below.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { renderKql } from '../../src/backends/kql/index.js';
+import { renderKql } from '../../src/backends/kql/plan.js';
 import { and, not, or, pred, stringPred } from '../../src/ir/build.js';
 import { evaluate, type Event } from '../../src/ir/evaluate.js';
 import { dumpIr } from '../../src/ir/dump.js';
@@ -42,7 +42,7 @@ function query(expr: Expr): RuleQuery {
 
 function render(expr: Expr, bare: boolean): string {
   const mapped = applyPipelines(query(expr), bare ? [] : [pipeline]);
-  return renderKql(mapped.branches[0]!.expr, mapped, bare ? null : 'T', bare);
+  return renderKql(mapped.branches[0]!.expr, mapped, bare ? null : 'T', bare, true);
 }
 
 // Values chosen so that matches, near misses, case variants, wildcard characters, regex

@@ -7,7 +7,7 @@ import { RE2JS } from 're2js';
 import { foldCase } from '../../src/ir/case.js';
 import { parseIPv4, parseIPv6 } from '../../src/ir/ip.js';
 import { timestampPart } from '../../src/ir/evaluate.js';
-import { tableSchemas } from '../../src/backends/kql/schema.js';
+import { tableSchemas } from '../../src/pipelines/schema.js';
 import { getBuiltinPipeline } from '../../src/pipelines/load.js';
 
 const require = createRequire(import.meta.url);

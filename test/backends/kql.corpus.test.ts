@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { convertQuery, isRulecastError } from '../../src/index.js';
 import { getBuiltinPipeline } from '../../src/pipelines/load.js';
-import { tableSchemas } from '../../src/backends/kql/schema.js';
+import { tableSchemas } from '../../src/pipelines/schema.js';
 import { corpus } from '../support/corpus.js';
 import { shared } from '../support/shared.js';
 import { checkMany, defenderSchema, globalsFor } from './kql-support.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { compileSigma, convertCompiled, formatDiagnostic, getTarget } from '../../src/index.js';
 import { getBuiltinPipeline, loadPipeline } from '../../src/pipelines/load.js';
-import { tableSchemas } from '../../src/backends/kql/schema.js';
+import { tableSchemas } from '../../src/pipelines/schema.js';
 import { expectFile, goldenCases } from '../support/golden.js';
 import { projectRoot, testData, updateGolden } from '../support/paths.js';
 import { analyze, defenderSchema, globalsFor, parse } from './kql-support.js';
@@ -90,39 +90,45 @@ describe('kql backend: output formats', () => {
     assert.equal(y.query, `${convertCompiled(doc, 'kql').query!}\n`);
   });
 
-  it('sentinel-rule adds severity, schedule and trigger (lookback → queryPeriod)', () => {
+  it('sentinel-rule adds severity, schedule and trigger; it never alerts on one event again and again: its query period is its frequency, without the rule\'s lookback', () => {
     const y = load(convertCompiled(doc, 'kql', { format: 'sentinel-rule' }).query!) as Record<string, unknown>;
     assert.equal(y.severity, 'High');
     assert.equal(y.queryFrequency, '1h');
-    assert.equal(y.queryPeriod, '7d');
+    assert.equal(y.queryPeriod, '1h');
+    assert.doesNotMatch(y.query as string, /ago\(/);
     assert.equal(y.triggerOperator, 'gt');
     assert.equal(y.triggerThreshold, 0);
     assert.equal(y.kind, 'Scheduled');
+    // The hunting format keeps the lookback in its query.
+    const hunting = load(convertCompiled(doc, 'kql', { format: 'sentinel-hunting' }).query!) as Record<string, unknown>;
+    assert.match(hunting.query as string, /\| where Timestamp > ago\(7d\)/);
   });
 
-  it('sentinel-rule refuses a lookback longer than a scheduled rule can query', () => {
+  it('sentinel-rule: a lookback longer than Sentinel can query is no obstacle, since a scheduled rule reads one period', () => {
     const long = compileSigma(readFileSync(join(dir, 'rule.yml'), 'utf8').replace('lookback: 7d', 'lookback: 30d'), 'x.yml')[0]!;
-    const result = convertCompiled(long, 'kql', { format: 'sentinel-rule' });
-    assert.equal(result.error?.code, 'template-error');
-    assert.match(result.error!.message, /lookback_longer_than_14_days/);
+    const y = load(convertCompiled(long, 'kql', { format: 'sentinel-rule' }).query!) as Record<string, unknown>;
+    assert.equal(y.queryPeriod, '1h');
   });
 
   it('defender-rule is the Graph detectionRule JSON; the projection keeps Timestamp, DeviceId and ReportId', () => {
     const json = JSON.parse(convertCompiled(doc, 'kql', { format: 'defender-rule' }).query!) as Record<string, any>;
     assert.equal(json.displayName, doc.title);
-    assert.equal(json.schedule.period, '1H');
+    // Hourly over the last hour (Graph's frequency and lookback; `period` is retired): one alert per event.
+    assert.deepEqual(json.schedule, { frequency: 'PT1H', lookback: 'PT1H' });
     assert.equal(json.detectionAction.alertTemplate.severity, 'high');
     assert.equal(json.detectionAction.alertTemplate.category, 'Discovery');
     assert.deepEqual(json.detectionAction.alertTemplate.mitreTechniques, ['T1046', 'T1059.001']);
     const query = json.queryCondition.queryText as string;
+    assert.doesNotMatch(query, /ago\(/);
     const projected = /\| project (.*)$/.exec(query)![1]!.split(', ');
     for (const c of ['Timestamp', 'DeviceId', 'ReportId']) assert.ok(projected.includes(c), c);
     assert.deepEqual(analyze(query, defenderGlobals), []);
   });
 
-  it('defender-rule needs Defender XDR tables', () => {
+  it('defender-rule needs Defender XDR tables: refused with the reason, before rendering', () => {
     const result = convertCompiled(doc, 'kql', { format: 'defender-rule', pipelines: ['sentinel-asim'] });
-    assert.equal(result.error?.code, 'template-error');
+    assert.equal(result.error?.code, 'format-needs');
+    assert.match(result.error!.message, /needs Defender XDR tables \(with Timestamp, DeviceId, ReportId\), which pipeline sentinel-asim does not map to/);
   });
 
   it('titles and descriptions with YAML/JSON specials stay data', () => {
@@ -137,9 +143,12 @@ describe('kql backend: output formats', () => {
     assert.equal(json.displayName, nasty);
   });
 
-  it('-p none with a rule format embeds the bare expression', () => {
-    const y = load(convertCompiled(doc, 'kql', { format: 'sentinel-hunting', pipelines: ['none'] }).query!) as Record<string, unknown>;
-    assert.equal(y.query, `${convertCompiled(doc, 'kql', { pipelines: ['none'] }).query!}\n`);
+  it('-p none with a Sentinel or Defender format is refused: the bare condition has no table', () => {
+    for (const format of ['sentinel-hunting', 'sentinel-rule', 'defender-rule']) {
+      const result = convertCompiled(doc, 'kql', { format, pipelines: ['none'] });
+      assert.equal(result.error?.code, 'format-needs', format);
+      assert.match(result.error!.message, /'-p none' gives only the condition/);
+    }
   });
 
   it('lists its formats and pipelines', () => {
@@ -238,7 +247,7 @@ describe('kql value transforms (exact or refused)', () => {
       .join('\n')}\nlevel: low\n`;
     const doc = compileSigma(rule, 't.yml')[0]!;
     assert.ok(doc.query, doc.diagnostics.map((d) => d.message).join('; '));
-    const r = convertCompiled(doc, 'kql', { pipelines: [pipeline] });
+    const r = convertCompiled(doc, 'kql', { pipelines: [pipeline], compact: true });
     return r.error ? `${r.error.code}: ${r.error.message}` : r.query!.split('\n').pop()!;
   }
 

@@ -136,7 +136,7 @@ describe('sigma target', () => {
   it('writes several log sources and a lookback with rulecast keys', () => {
     const q: RuleQuery = { ...ruleQuery(pred({ op: 'eq', field: 'A', value: 'x' })), logsources: [{ category: 'process_creation', product: 'windows' }, { category: 'file_event', product: 'windows' }], lookback: { count: 7, unit: 'd' } };
     const out = convertQuery(q, 'sigma');
-    assert.match(out, /rulecast:\n {2}logsources:\n {4}- category: 'file_event'\n {6}product: 'windows'\n {2}lookback: 7d\n$/);
+    assert.match(out, /rulecast:\n {2}logsources:\n {4}- category: 'file_event'\n {6}product: 'windows'\n {2}lookback: 7d$/);
     const back = readBack(out);
     assert.deepEqual(JSON.parse(JSON.stringify(back.logsources.map(withoutSpan))), q.logsources);
     assert.deepEqual(back.lookback, q.lookback);

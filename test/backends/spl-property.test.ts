@@ -9,8 +9,8 @@ import { pattern } from '../../src/ir/pattern.js';
 import { ONE, STAR } from '../../src/ir/types.js';
 import type { Pred } from '../../src/ir/types.js';
 import { evalField, quote, searchField } from '../../src/backends/spl/literals.js';
-import { renderSpl } from '../../src/backends/spl/index.js';
-import { decodeSplString, parseSpl, parseSplEval, parseSplSearch, type SearchNode } from '../../src/verify/spl.js';
+import { renderSpl } from '../support/render.js';
+import { decodeSplString, parseSpl, parseSplEval, parseSplSearch, type SearchNode } from '../checkers/spl.js';
 import { evaluateSpl } from '../support/spl-evaluator.js';
 
 /** Strings rich in what breaks quoting: quotes, backslashes, wildcards, breakers, control

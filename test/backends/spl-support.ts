@@ -1,7 +1,7 @@
 // Helpers of the SPL tests, shared by the self-contained and the corpus suite.
 import { strict as assert } from 'node:assert';
 import { convertQuery, evaluate, isRulecastError, type Expr, type RuleQuery } from '../../src/index.js';
-import { parseSpl, type SplQuery } from '../../src/verify/spl.js';
+import { parseSpl, type SplQuery } from '../checkers/spl.js';
 import { evaluateSpl } from '../support/spl-evaluator.js';
 
 /** The query text of a savedsearches.conf stanza: `search = …` with its `\` continuations. */

@@ -1,12 +1,14 @@
 // Table-driven tests of the SPL backend: precedence read back through the grammar (the tree the
 // parser builds under Splunk's precedence must be the rule's tree), the hoisting pass, escaping.
 import { strict as assert } from 'node:assert';
-import { renderSearch, renderSpl, renderWhere, searchForm } from '../../src/backends/spl/index.js';
+import { renderSearch, renderWhere } from '../../src/backends/spl/dialects.js';
+import { searchForm } from '../../src/backends/spl/predicates.js';
+import { renderSpl } from '../support/render.js';
 import { hoistPipes } from '../../src/backends/spl/hoist.js';
 import { pred } from '../../src/ir/build.js';
 import { parseSigmaString } from '../../src/ir/pattern.js';
 import { stringPred } from '../../src/ir/build.js';
-import { parseSpl, parseSplEval, parseSplSearch } from '../../src/verify/spl.js';
+import { parseSpl, parseSplEval, parseSplSearch } from '../checkers/spl.js';
 import { showCommand, showEval, showSearch } from '../support/spl-show.js';
 import { lowerDetection } from '../support/rules.js';
 

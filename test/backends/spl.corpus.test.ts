@@ -3,7 +3,7 @@
 // fails with one of the backend's stated refusals (never an internal error).
 import { strict as assert } from 'node:assert';
 import { convertQuery, formatDiagnostic, isRulecastError } from '../../src/index.js';
-import { parseSpl } from '../../src/verify/spl.js';
+import { parseSpl } from '../checkers/spl.js';
 import { corpus } from '../support/corpus.js';
 import { confSearch } from './spl-support.js';
 

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileSigma, convertQuery, formatDiagnostic, isRulecastError, type RuleQuery } from '../../src/index.js';
-import { parseSpl } from '../../src/verify/spl.js';
+import { parseSpl } from '../checkers/spl.js';
 import { expectFile, goldenCases } from '../support/golden.js';
 import { confSearch } from './spl-support.js';
 import { testData, updateGolden } from '../support/paths.js';

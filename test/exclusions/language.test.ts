@@ -8,7 +8,7 @@ import { dumpIr } from '../../src/ir/dump.js';
 import { evaluate } from '../../src/ir/evaluate.js';
 import type { Expr } from '../../src/ir/types.js';
 import { compileExclusion } from '../../src/lower/exclusion.js';
-import { printExclusion } from '../../src/exclusions/print.js';
+import { printExclusion } from '../../src/ir/print.js';
 import { expectGolden } from '../support/golden.js';
 import { testData } from '../support/paths.js';
 

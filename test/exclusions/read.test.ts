@@ -5,7 +5,7 @@ import { formatDiagnostic } from '../../src/diagnostics/format.js';
 import { and, not, pred } from '../../src/ir/build.js';
 import { dumpIr } from '../../src/ir/dump.js';
 import { evaluate } from '../../src/ir/evaluate.js';
-import { printExclusion } from '../../src/exclusions/print.js';
+import { printExclusion } from '../../src/ir/print.js';
 import { readExclusions, type Exclusion, type ExclusionFile } from '../../src/exclusions/read.js';
 import { expectGolden } from '../support/golden.js';
 import { seedDocument, testData } from '../support/paths.js';

@@ -9,7 +9,7 @@ import { formatDiagnostic, isRulecastError } from '../../src/index.js';
 import { SourceFile } from '../../src/diagnostics/source.js';
 import { toJson } from '../../src/ir/dump.js';
 import { importKql } from '../../src/import/kql.js';
-import { queryMeta, renderImported } from '../../src/import/convert.js';
+import { queryMeta, renderImported } from '../../src/app/kql-import.js';
 import { expectFile } from '../support/golden.js';
 import { testData, updateGolden } from '../support/paths.js';
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import fg from 'fast-glob';
-import { importStats, type ImportStats } from '../../src/import/stats.js';
+import { importStats, type ImportStats } from '../import/stats.js';
 import { shared } from '../support/shared.js';
 
 export const huntingFolder = shared('corpus', 'hunting-kql');

@@ -8,7 +8,7 @@ import { dumpIr } from '../../src/ir/dump.js';
 import { loadPipeline } from '../../src/pipelines/load.js';
 import { importKql } from '../../src/import/kql.js';
 import { invertPipeline } from '../../src/import/reverse.js';
-import { sigmaViews } from '../../src/import/convert.js';
+import { sigmaViews } from '../../src/app/kql-import.js';
 import { isRulecastError } from '../../src/diagnostics/diagnostic.js';
 import { testData } from '../support/paths.js';
 

@@ -8,7 +8,7 @@ import { and, not } from '../../src/ir/build.js';
 import { satisfiable } from '../../src/analysis/satisfiable.js';
 import { defenderColumnTypes, importKql, type ImportedKql } from '../../src/import/kql.js';
 import type { Event } from '../../src/ir/evaluate.js';
-import { renderImported } from '../../src/import/convert.js';
+import { renderImported } from '../../src/app/kql-import.js';
 import { formatDiagnostic } from '../../src/index.js';
 import { generateEvents } from './events.js';
 import { kustoSyntaxErrors } from './kusto.js';

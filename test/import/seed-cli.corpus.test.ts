@@ -23,7 +23,7 @@ const scenarios = [
 ];
 
 function tuned(target: string): string {
-  const r = rulecast(['convert', seed, '-t', target, '-x', seed]);
+  const r = rulecast(['convert', seed, '-t', target, '-x', seed, '--compact']);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }
@@ -71,7 +71,7 @@ describe('the seed end to end (command line)', () => {
       writeFileSync(file, out);
       const check = rulecast(['check', file]);
       assert.equal(check.status, 0, check.stderr);
-      const back = rulecast(['convert', file, '-t', 'kql']);
+      const back = rulecast(['convert', file, '-t', 'kql', '--compact']);
       assert.equal(back.status, 0, back.stderr);
       assert.deepEqual(kustoSyntaxErrors(back.stdout), [], back.stdout);
       // Each table gets the seed's detection back (DeviceFileEvents with its four ActionType values).

@@ -11,7 +11,7 @@ const fixture = testData('import', 'fixtures', 'remote-admin-tools.txt');
 
 describe('CLI: KQL documents tuned, checked and analysed', () => {
   it('kql-exclusions (convert refused -x for an imported query): `convert doc -x doc` tunes it for kql, spl, eql and sigma', () => {
-    const r = rulecast(['convert', fixture, '-t', 'kql', '-t', 'spl', '-t', 'eql', '-t', 'sigma', '-x', fixture, '--json']);
+    const r = rulecast(['convert', fixture, '-t', 'kql', '-t', 'spl', '-t', 'eql', '-t', 'sigma', '-x', fixture, '--json', '--compact']);
     assert.equal(r.status, 0, r.stderr);
     const results = JSON.parse(r.stdout).results as { target: string; status: string; query: string; id: string }[];
     assert.deepEqual(results.map((x) => [x.target, x.status]), [

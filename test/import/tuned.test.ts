@@ -13,13 +13,13 @@ import { evaluate, type Event } from '../../src/ir/evaluate.js';
 import { predicates } from '../../src/ir/passes.js';
 import type { QueryExclusion } from '../../src/ir/query.js';
 import { importKql, type ImportedKql } from '../../src/import/kql.js';
-import { importedExclusions, renderImported } from '../../src/import/convert.js';
+import { importedExclusions, renderImported } from '../../src/app/kql-import.js';
 import { isEcsName } from '../../src/import/reverse.js';
 import { readExclusions } from '../../src/exclusions/read.js';
 import { applyPipelines } from '../../src/pipelines/apply.js';
 import { getBuiltinPipeline } from '../../src/pipelines/load.js';
-import { parseSpl } from '../../src/verify/spl.js';
-import { parseEql } from '../../src/verify/eql.js';
+import { parseSpl } from '../checkers/spl.js';
+import { parseEql } from '../checkers/eql.js';
 import { evaluateSpl } from '../support/spl-evaluator.js';
 import { evaluateEql } from '../support/eql-evaluator.js';
 import { testData } from '../support/paths.js';
@@ -136,7 +136,7 @@ describe('imported KQL queries tuned by exclusions (fixture)', () => {
   });
 
   it('kql-exclusions (refused before): -t kql maps each exclusion to each table’s columns and keeps exactly the rows the IR keeps', () => {
-    const union = renderImported(fixture!, fixture!.query!, 'kql', {}, undefined, exclusions).text;
+    const union = renderImported(fixture!, fixture!.query!, 'kql', { compact: true }, undefined, exclusions).text;
     assert.deepEqual(kustoSyntaxErrors(union), []);
     assert.match(union, /^\/\/ tuned: the detection without the events of 2 exclusion\(s\):/);
     assert.match(union, /\| where Timestamp > ago\(3d\)/);
@@ -144,7 +144,7 @@ describe('imported KQL queries tuned by exclusions (fixture)', () => {
       // Each table alone renders `T | where <lookback> | where <tuned condition>`, the condition its
       // part of the union has.
       const single = { ...fixture!.query!, tables: fixture!.query!.tables.filter((t) => t.name === table) };
-      const text = renderImported(fixture!, single, 'kql', {}, undefined, exclusions).text;
+      const text = renderImported(fixture!, single, 'kql', { compact: true }, undefined, exclusions).text;
       const { syntax, diagnostics } = parse(text);
       assert.deepEqual(diagnostics, [], text);
       const wheres = [...nodes(syntax)].filter((n) => kindName(n) === 'FilterOperator');
@@ -157,7 +157,7 @@ describe('imported KQL queries tuned by exclusions (fixture)', () => {
   });
 
   it('kql-exclusions: -t spl (ECS names, one labelled search per table, earliest=-3d) keeps exactly the rows the IR keeps', () => {
-    const parts = partsByTable(renderImported(fixture!, fixture!.query!, 'spl', {}, undefined, exclusions).text);
+    const parts = partsByTable(renderImported(fixture!, fixture!.query!, 'spl', { compact: true }, undefined, exclusions).text);
     assert.deepEqual([...parts.keys()], ['DeviceProcessEvents', 'DeviceFileEvents']);
     for (const [table, part] of parts) {
       const lines = part.split('\n').filter((l) => !l.startsWith('```'));
@@ -168,7 +168,7 @@ describe('imported KQL queries tuned by exclusions (fixture)', () => {
   });
 
   it('kql-exclusions: -t eql (ecs-windows, one labelled query per table with the lookback comment) keeps exactly the rows the IR keeps', () => {
-    const parts = partsByTable(renderImported(fixture!, fixture!.query!, 'eql', {}, undefined, exclusions).text);
+    const parts = partsByTable(renderImported(fixture!, fixture!.query!, 'eql', { compact: true }, undefined, exclusions).text);
     for (const [table, part] of parts) {
       assert.match(part, /^\/\/ lookback 3d: EQL has no time filter; run this query over the last 3d$/m, table);
       const query = parseEql(part);
@@ -177,7 +177,7 @@ describe('imported KQL queries tuned by exclusions (fixture)', () => {
   });
 
   it('kql-exclusions: -t sigma writes one tuned rule, ECS names only, with the query’s id; read back and mapped forward it keeps exactly the rows the IR keeps', () => {
-    const text = renderImported(fixture!, fixture!.query!, 'sigma', {}, undefined, exclusions).text;
+    const text = renderImported(fixture!, fixture!.query!, 'sigma', { compact: true }, undefined, exclusions).text;
     const docs = compileSigma(text, 'tuned.yml');
     assert.equal(docs.length, 1, text);
     const [doc] = docs;
@@ -199,7 +199,7 @@ describe('imported KQL queries tuned by exclusions (fixture)', () => {
     const bad = readExclusions('exclusions:\n  - name: typo\n    filter: process.nmae == "x"\n', 'bad.yml');
     const { exclusions: typo } = importedExclusions([bad], fixture!);
     assert.throws(
-      () => renderImported(fixture!, fixture!.query!, 'kql', {}, undefined, typo),
+      () => renderImported(fixture!, fixture!.query!, 'kql', { compact: true }, undefined, typo),
       (err: unknown) => isRulecastError(err) && err.code === 'unmapped-field' && /^exclusion 'typo': field 'process\.nmae' has no mapping in DeviceProcessEvents/.test(err.message) && err.diagnostic.span?.source.path === 'bad.yml',
     );
   });
@@ -207,22 +207,22 @@ describe('imported KQL queries tuned by exclusions (fixture)', () => {
   it('process.args keeps the exactness rules of Sigma rules (args-in-commandline): an argument with a space is refused', () => {
     const spaced = readExclusions('exclusions:\n  - name: spaced\n    filter: process.args == "-deploy pkg"\n', 'spaced.yml');
     const { exclusions: x } = importedExclusions([spaced], fixture!);
-    assert.throws(() => renderImported(fixture!, fixture!.query!, 'kql', {}, undefined, x), (err: unknown) => isRulecastError(err) && err.code === 'lossy-mapping' && /args-in-commandline/.test(err.message));
+    assert.throws(() => renderImported(fixture!, fixture!.query!, 'kql', { compact: true }, undefined, x), (err: unknown) => isRulecastError(err) && err.code === 'lossy-mapping' && /args-in-commandline/.test(err.message));
   });
 
   it("a Sysmon name the table's log sources map differently (User: Windows vs Linux/macOS) is refused, not guessed", () => {
     const user = readExclusions('exclusions:\n  - name: user\n    filter: User == "CONTOSO\\\\svc"\n', 'user.yml');
     const { exclusions: x } = importedExclusions([user], fixture!);
-    assert.throws(() => renderImported(fixture!, fixture!.query!, 'kql', {}, undefined, x), (err: unknown) => isRulecastError(err) && err.code === 'unsupported-field' && /maps it differently for the log sources of DeviceProcessEvents/.test(err.message));
+    assert.throws(() => renderImported(fixture!, fixture!.query!, 'kql', { compact: true }, undefined, x), (err: unknown) => isRulecastError(err) && err.code === 'unsupported-field' && /maps it differently for the log sources of DeviceProcessEvents/.test(err.message));
   });
 
   it('a name that is both a column and a Sysmon field mapped otherwise (LogonId, hexadecimal text in Sysmon) is refused as ambiguous', () => {
     const logon = readExclusions('exclusions:\n  - name: logon\n    filter: LogonId == "0x3e7"\n', 'logon.yml');
     const { exclusions: x } = importedExclusions([logon], fixture!);
-    assert.throws(() => renderImported(fixture!, fixture!.query!, 'kql', {}, undefined, x), (err: unknown) => isRulecastError(err) && err.code === 'unsupported-field' && /both a column of DeviceProcessEvents and a Sigma field/.test(err.message));
+    assert.throws(() => renderImported(fixture!, fixture!.query!, 'kql', { compact: true }, undefined, x), (err: unknown) => isRulecastError(err) && err.code === 'unsupported-field' && /both a column of DeviceProcessEvents and a Sigma field/.test(err.message));
     // A column named directly means the column (the same in both tables: one where for the union).
     const direct = readExclusions('exclusions:\n  - name: direct\n    filter: InitiatingProcessParentFileName == "ccmexec.exe"\n', 'direct.yml');
-    const text = renderImported(fixture!, fixture!.query!, 'kql', {}, undefined, importedExclusions([direct], fixture!).exclusions).text;
+    const text = renderImported(fixture!, fixture!.query!, 'kql', { compact: true }, undefined, importedExclusions([direct], fixture!).exclusions).text;
     assert.match(text, /^union DeviceProcessEvents, DeviceFileEvents\n\| where Timestamp > ago\(3d\)\n\| where \(FileName in~ .*\) and InitiatingProcessParentFileName !~ "ccmexec\.exe"\n/m);
   });
 

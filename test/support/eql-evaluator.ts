@@ -76,7 +76,7 @@ import { RE2JS } from 're2js';
 import { RulecastError } from '../../src/diagnostics/diagnostic.js';
 import { span } from '../../src/diagnostics/source.js';
 import { parseIPv4, parseIPv6 } from '../../src/ir/ip.js';
-import type { EqlCall, EqlCompare, EqlExpr, EqlIn, EqlMatch, EqlNodeBase, EqlQuery } from '../../src/verify/eql.js';
+import type { EqlCall, EqlCompare, EqlExpr, EqlIn, EqlMatch, EqlNodeBase, EqlQuery } from '../checkers/eql.js';
 import { LuceneRegexError, luceneRegexToRe2 } from './lucene-regex.js';
 
 export interface EqlEvaluateOptions {

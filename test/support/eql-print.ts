@@ -1,7 +1,7 @@
 // A compact, unambiguous rendering of an EQL tree for table-driven tests: S-expressions with
 // literals as JSON, so precedence and decoded values can be read at a glance.
 //   process where a : "x" and not b == 1   →   process: (and (: a "x") (not (== b 1)))
-import type { EqlExpr, EqlQuery } from '../../src/verify/eql.js';
+import type { EqlExpr, EqlQuery } from '../checkers/eql.js';
 
 export function showEqlExpr(e: EqlExpr): string {
   switch (e.type) {

@@ -39,7 +39,7 @@ import { RulecastError } from '../../src/diagnostics/diagnostic.js';
 import { SourceFile, span } from '../../src/diagnostics/source.js';
 import { foldCase } from '../../src/ir/case.js';
 import { inCidr, parseCidr } from '../../src/ir/ip.js';
-import { parseSplSearch, type EvalNode, type SearchNode, type SearchValue, type SplCommand, type SplQuery } from '../../src/verify/spl.js';
+import { parseSplSearch, type EvalNode, type SearchNode, type SearchValue, type SplCommand, type SplQuery } from '../checkers/spl.js';
 
 export type SplEvent = Readonly<Record<string, unknown>>;
 

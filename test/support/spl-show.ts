@@ -1,7 +1,7 @@
 // Renders SPL syntax trees as S-expressions, so tests state the tree's shape in one line:
 // `a=1 b=2 OR c=3` → `(AND a=1 (OR b=2 c=3))`. Groups are transparent (the nesting shows them);
 // values are shown as written.
-import type { EvalNode, SearchNode, SearchValue, SplCommand, SplQuery } from '../../src/verify/spl.js';
+import type { EvalNode, SearchNode, SearchValue, SplCommand, SplQuery } from '../checkers/spl.js';
 
 function value(v: SearchValue): string {
   const inner = v.raw;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { isRulecastError, RulecastError } from '../../src/diagnostics/diagnostic.js';
-import { parseEql } from '../../src/verify/eql.js';
+import { parseEql } from '../checkers/eql.js';
 import { evaluateEql, evaluateEqlCondition, type EqlEvaluateOptions, type EqlEvent } from '../support/eql-evaluator.js';
 
 const selects = (query: string, event: EqlEvent, opts?: EqlEvaluateOptions) => evaluateEql(parseEql(query), event, opts);

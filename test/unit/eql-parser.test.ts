@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { diagnosticLocation, isRulecastError, RulecastError } from '../../src/diagnostics/diagnostic.js';
-import { checkEql, decodeEqlString, EQL_KEYWORDS, isPlainEqlIdentifier, parseEql, verifyEql } from '../../src/verify/eql.js';
+import { checkEql, decodeEqlString, EQL_KEYWORDS, isPlainEqlIdentifier, parseEql, verifyEql } from '../checkers/eql.js';
 import { showEqlQuery } from '../support/eql-print.js';
 
 /** The RulecastError thrown by f (fails the test when f does not throw one). */

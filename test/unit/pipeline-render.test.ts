@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { renderExpr, type Dialect } from '../../src/backends/render.js';
-import { guardNegatedNullables } from '../../src/backends/guards.js';
+import { guardNegatedNullables } from '../../src/passes/null-guards.js';
 import { applyPipelines } from '../../src/pipelines/apply.js';
 import { loadPipeline } from '../../src/pipelines/load.js';
 import { pred } from '../../src/ir/build.js';

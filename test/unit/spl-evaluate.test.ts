@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseSpl, parseSplEval } from '../../src/verify/spl.js';
+import { parseSpl, parseSplEval } from '../checkers/spl.js';
 import { isRulecastError } from '../../src/diagnostics/diagnostic.js';
 import { evaluate } from '../../src/ir/evaluate.js';
 import { and, not, or, pred, stringPred } from '../../src/ir/build.js';

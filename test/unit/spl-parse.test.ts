@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { decodeSplString, parseSpl, parseSplEval, parseSplSearch, searchPattern, SEARCH_STAR } from '../../src/verify/spl.js';
+import { decodeSplString, parseSpl, parseSplEval, parseSplSearch, searchPattern, SEARCH_STAR } from '../checkers/spl.js';
 import { isRulecastError } from '../../src/diagnostics/diagnostic.js';
 import { showEval, showQuery, showSearch } from '../support/spl-show.js';
 

@@ -8,7 +8,8 @@
 //   empty string as absent: `null` → isempty, `exists` → isnotempty, `F: '*'` → isnotempty, and a
 //   regex that matches the empty string is guarded with isnotempty;
 // - predicates that are null on a missing value (numeric comparisons, ipv4/ipv6_is_in_range) are
-//   guarded under negation (see guards.ts) so `not(null)` never drops an event Sigma keeps.
+//   guarded under negation (the renderer's `guard` hook: `isnotnull(operand) and P`) so `not(null)`
+//   never drops an event Sigma keeps.
 import { RulecastError } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/source.js';
 import { compileRegex } from '../../ir/evaluate.js';
@@ -16,7 +17,7 @@ import { overlapsIPv4Mapped, parseCidr } from '../../ir/ip.js';
 import type { CidrPred, ComparePred, EqPred, FieldRefPred, Pred, RegexPred, StringPred, WildcardPred } from '../../ir/types.js';
 import type { Dialect } from '../render.js';
 import { kqlName, kqlNumber, kqlRegexLiteral, kqlString, wildcardRegex } from './literal.js';
-import { kindOf, type ColumnType, type TableSchema, type ValueKind } from './schema.js';
+import { kindOf, type ColumnType, type TableSchema, type ValueKind } from '../../pipelines/schema.js';
 
 export interface KqlContext {
   /** The branch's table schema; undefined when the pipeline declares none (or `-p none`). */
@@ -24,14 +25,6 @@ export interface KqlContext {
   /** For messages: the source (table) and the pipelines applied. */
   readonly source: string | null;
   readonly pipelines: readonly string[];
-  /** Guards made by guardNegatedNullables: guard predicate → the nullable predicate it guards. */
-  readonly guards: WeakMap<Pred, Pred>;
-  /** Equality predicates under negation: never folded into a numeric `in (…)`, whose result on a
-   *  null value Kusto does not document (`==` on null and a value is documented false). */
-  readonly noList: WeakSet<Pred>;
-  /** Placeholders for pre-rendered parts of the expression (parenthesised chunks of a very long
-   *  and/or chain): placeholder predicate → its KQL text. */
-  readonly raw: WeakMap<Pred, string>;
   /** When set, a computed column is written by its name and recorded here, and the layout adds it
    *  to the rows first (`| extend Name = expression`), which keeps long expressions out of the
    *  condition. When unset, the expression is written in place (a self-contained condition). */
@@ -45,6 +38,8 @@ interface Column {
   readonly kind: ValueKind;
   /** A two-valued KQL condition: the value is present (not null, not empty). */
   readonly present: string;
+  /** Its negation, as written (`isempty(c)`). */
+  readonly absent: string;
 }
 
 function fail(code: string, message: string, span: Span | undefined, notes: string[] = []): never {
@@ -55,16 +50,16 @@ function column(ctx: KqlContext, field: string, span: Span | undefined): Column 
   const schema = ctx.schema;
   if (!schema) {
     const text = kqlName(field, span);
-    return { field, text, kind: 'unknown', present: `isnotempty(${text})` };
+    return { field, text, kind: 'unknown', present: `isnotempty(${text})`, absent: `isempty(${text})` };
   }
   const computed = schema.computed.get(field);
   if (computed) {
     if (ctx.computedRefs) {
       ctx.computedRefs.add(field);
       const name = kqlName(field, span);
-      return { field, text: name, kind: kindOf(computed.type), present: computed.present ?? `isnotempty(${name})` };
+      return { field, text: name, kind: kindOf(computed.type), present: computed.present ?? `isnotempty(${name})`, absent: computed.absent ?? (computed.present ? `not(${computed.present})` : `isempty(${name})`) };
     }
-    return { field, text: computed.kql, kind: kindOf(computed.type), present: computed.present ?? `isnotempty(${computed.kql})` };
+    return { field, text: computed.kql, kind: kindOf(computed.type), present: computed.present ?? `isnotempty(${computed.kql})`, absent: computed.absent ?? (computed.present ? `not(${computed.present})` : `isempty(${computed.kql})`) };
   }
   const type: ColumnType | undefined = schema.columns.get(field);
   if (!type) {
@@ -74,7 +69,7 @@ function column(ctx: KqlContext, field: string, span: Span | undefined): Column 
     ]);
   }
   const text = kqlName(field, span);
-  return { field, text, kind: kindOf(type), present: `isnotempty(${text})` };
+  return { field, text, kind: kindOf(type), present: `isnotempty(${text})`, absent: `isempty(${text})` };
 }
 
 /** The column as text for string operators. */
@@ -129,7 +124,7 @@ function eq(ctx: KqlContext, p: EqPred, negated: boolean): string | undefined {
     }
   }
   // A string value.
-  if (v === '') return negated ? c.present : notPresent(c);
+  if (v === '') return negated ? c.present : c.absent;
   if (c.kind === 'number' && canonicalNumber(v)) return `${c.text} ${negated ? '!=' : '=='} ${v}`;
   if (c.kind === 'bool' && /^(true|false)$/i.test(v) && (!p.cased || v === v.toLowerCase())) return `${c.text} ${negated ? '!=' : '=='} ${v.toLowerCase()}`;
   const op = p.cased ? (negated ? '!=' : '==') : negated ? '!~' : '=~';
@@ -144,15 +139,11 @@ function stringOp(ctx: KqlContext, p: StringPred | Extract<Pred, { op: 'has' }>,
   const c = column(ctx, p.field, p.fieldSpan ?? p.span);
   if (p.value === '' && p.op !== 'has') {
     // Every present string contains, starts and ends with "": Sigma's `F: '*'` means present.
-    return negated ? notPresent(c) : c.present;
+    return negated ? c.absent : c.present;
   }
   return `${textOf(c)} ${op} ${kqlString(p.value, p.span)}`;
 }
 
-function notPresent(c: Column): string {
-  const m = /^isnotempty\((.*)\)$/s.exec(c.present);
-  return m ? `isempty(${m[1]})` : `not(${c.present})`;
-}
 
 function wildcard(ctx: KqlContext, p: WildcardPred): string {
   const regex = kqlRegexLiteral(wildcardRegex(p.value, p.cased), p.span);
@@ -225,10 +216,6 @@ function nullableOperand(ctx: KqlContext, p: Pred): string {
 }
 
 function renderPred(ctx: KqlContext, p: Pred): string {
-  const raw = ctx.raw.get(p);
-  if (raw !== undefined) return raw;
-  const guarded = ctx.guards.get(p);
-  if (guarded) return `isnotnull(${nullableOperand(ctx, guarded)})`;
   if (p.field === null && !['contains', 'startswith', 'endswith', 'has', 'wildcard', 're'].includes(p.op)) {
     return fail('unsupported-keyword', `a keyword (value without a field) cannot use '${p.op}' in KQL`, p.span);
   }
@@ -254,14 +241,13 @@ function renderPred(ctx: KqlContext, p: Pred): string {
     case 'exists':
       return column(ctx, p.field!, p.fieldSpan ?? p.span).present;
     case 'null':
-      return notPresent(column(ctx, p.field!, p.fieldSpan ?? p.span));
+      return column(ctx, p.field!, p.fieldSpan ?? p.span).absent;
     case 'fieldref':
       return fieldref(ctx, p);
   }
 }
 
 function renderNegated(ctx: KqlContext, p: Pred): string | undefined {
-  if (ctx.guards.has(p) || ctx.raw.has(p)) return undefined;
   switch (p.op) {
     case 'eq':
       return p.field === null ? undefined : eq(ctx, p, true);
@@ -271,7 +257,7 @@ function renderNegated(ctx: KqlContext, p: Pred): string | undefined {
     case 'has':
       return p.field === null ? undefined : stringOp(ctx, p, true);
     case 'exists':
-      return p.field === null ? undefined : notPresent(column(ctx, p.field, p.fieldSpan ?? p.span));
+      return p.field === null ? undefined : column(ctx, p.field, p.fieldSpan ?? p.span).absent;
     case 'null':
       return p.field === null ? undefined : column(ctx, p.field, p.fieldSpan ?? p.span).present;
     default:
@@ -279,7 +265,10 @@ function renderNegated(ctx: KqlContext, p: Pred): string | undefined {
   }
 }
 
-function listValues(ctx: KqlContext, preds: readonly EqPred[], negated: boolean): string | undefined {
+/** `negated`: the list form is the negation (`!in~`); `underNegation`: the list sits under an odd
+ *  number of negations, where a numeric `in (…)` is never used: its result on a null value Kusto does
+ *  not document (`==` on null and a value is documented false). */
+function listValues(ctx: KqlContext, preds: readonly EqPred[], negated: boolean, underNegation = false): string | undefined {
   const first = preds[0]!;
   if (first.field === null || first.timePart) return undefined;
   const c = column(ctx, first.field, first.fieldSpan ?? first.span);
@@ -288,7 +277,7 @@ function listValues(ctx: KqlContext, preds: readonly EqPred[], negated: boolean)
     const strings = values as string[];
     if (strings.includes('')) return undefined;
     if (c.kind === 'number') {
-      if (!strings.every(canonicalNumber) || preds.some((p) => ctx.noList.has(p))) return undefined;
+      if (!strings.every(canonicalNumber) || underNegation) return undefined;
       return negated ? `(${strings.map((s) => `${c.text} != ${s}`).join(' and ')})` : `${c.text} in (${strings.join(', ')})`;
     }
     if (c.kind === 'bool') return undefined;
@@ -299,7 +288,7 @@ function listValues(ctx: KqlContext, preds: readonly EqPred[], negated: boolean)
     const numbers = values as number[];
     if (c.kind === 'number' || c.kind === 'unknown') {
       if (negated) return `(${numbers.map((n) => `${c.text} != ${kqlNumber(n, first.span)}`).join(' and ')})`;
-      if (preds.some((p) => ctx.noList.has(p))) return undefined;
+      if (underNegation) return undefined;
       return `${c.text} in (${numbers.map((n) => kqlNumber(n, first.span)).join(', ')})`;
     }
     if (c.kind === 'bool') return undefined;
@@ -308,15 +297,22 @@ function listValues(ctx: KqlContext, preds: readonly EqPred[], negated: boolean)
   return undefined;
 }
 
+/** Longest and/or chain written flat. Kusto parses `a or b or …` as a left-deep tree, and its
+ *  analyzer gives up on trees deeper than a few hundred levels (KS245): longer chains are written
+ *  as parenthesised groups of this many operands (the corpus has rules with 1,000+ values). */
+const maxChain = 64;
+
 export function kqlDialect(ctx: KqlContext): Dialect {
   return {
     precedence: { or: 1, and: 2, not: 3 },
     tokens: { and: ' and ', or: ' or ' },
     not: { form: 'function', token: 'not' },
     constant: (v) => (v ? 'true' : 'false'),
+    maxChain,
     pred: (p) => renderPred(ctx, p),
+    guard: (p) => (nullable(p) ? `isnotnull(${nullableOperand(ctx, p)})` : undefined),
     negatedPred: (p) => renderNegated(ctx, p),
-    list: (preds) => listValues(ctx, preds, false),
+    list: (preds, negated) => listValues(ctx, preds, false, negated),
     negatedList: (preds) => listValues(ctx, preds, true),
   };
 }

@@ -24,14 +24,21 @@ import { foldVariants } from '../../ir/case.js';
 import { literalPattern, pattern, patternToSigma } from '../../ir/pattern.js';
 import { STAR } from '../../ir/types.js';
 import { visit, type Expr, type Pred } from '../../ir/types.js';
-import { yamlKey, yamlNumber, yamlString } from './yaml.js';
+
+
+/** A value of a selection as Sigma reads it (a string in Sigma's syntax: wildcards, escapes). */
+export type SigmaValue = { readonly kind: 'string'; readonly text: string } | { readonly kind: 'number'; readonly value: number } | { readonly kind: 'bool'; readonly value: boolean } | { readonly kind: 'null' };
 
 /** One line of a selection: `key: value` or `key: [values]`. */
-interface Item {
-  /** The YAML key as written, e.g. `CommandLine|contains|cased`, or '' for keywords. */
+export interface Item {
+  /** The key as written, e.g. `CommandLine|contains|cased`, or '' for keywords. */
   readonly key: string;
-  readonly values: readonly string[];
+  readonly values: readonly SigmaValue[];
 }
+
+const text = (t: string): SigmaValue => ({ kind: 'string', text: t });
+const NULL: SigmaValue = { kind: 'null' };
+const isNull = (v: SigmaValue | undefined) => v?.kind === 'null';
 
 export interface SigmaDetection {
   /** Selections in order, by name. */
@@ -52,12 +59,12 @@ function predItem(p: Pred): Item {
   }
   const key = (mods: string[]): string => [field ?? '', ...mods].join('|');
   const cased = p.cased ? ['cased'] : [];
-  const str = (s: string) => yamlString(patternToSigma(literalPattern(s)));
+  const str = (s: string) => text(patternToSigma(literalPattern(s)));
   switch (p.op) {
     case 'eq':
-      if (p.timePart) return { key: key([p.timePart]), values: [yamlNumber(p.value as number)] };
-      if (typeof p.value === 'number') return { key: key([]), values: [yamlNumber(p.value)] };
-      if (typeof p.value === 'boolean') return { key: key([]), values: [String(p.value)] };
+      if (p.timePart) return { key: key([p.timePart]), values: [{ kind: 'number', value: p.value as number }] };
+      if (typeof p.value === 'number') return { key: key([]), values: [{ kind: 'number', value: p.value }] };
+      if (typeof p.value === 'boolean') return { key: key([]), values: [{ kind: 'bool', value: p.value }] };
       if (field === null) throw new RulecastError('sigma-keyword', `a keyword that must equal a whole value ('${p.value}') has no Sigma spelling: Sigma keywords match anywhere in a value`, p.span);
       return { key: key(cased), values: [str(p.value)] };
     case 'contains':
@@ -76,31 +83,31 @@ function predItem(p: Pred): Item {
         if (p.cased || parts.length < 2 || parts[0] !== STAR || parts[parts.length - 1] !== STAR) {
           throw new RulecastError('sigma-keyword', 'a keyword pattern anchored at either end (or case-sensitive) has no Sigma spelling', p.span);
         }
-        return { key: '', values: [yamlString(patternToSigma(pattern(parts.slice(1, -1))))] };
+        return { key: '', values: [text(patternToSigma(pattern(parts.slice(1, -1))))] };
       }
-      return { key: key(cased), values: [yamlString(patternToSigma(p.value))] };
+      return { key: key(cased), values: [text(patternToSigma(p.value))] };
     case 'has':
-      return { key: key(['re']), values: [yamlString(hasRegex(p.value, p.cased))] };
+      return { key: key(['re']), values: [text(hasRegex(p.value, p.cased))] };
     case 're': {
       const flags = [...(p.cased ? [] : ['i']), ...(p.value.flags.m ? ['m'] : []), ...(p.value.flags.s ? ['s'] : [])];
-      return { key: key(['re', ...flags]), values: [yamlString(p.value.pattern)] };
+      return { key: key(['re', ...flags]), values: [text(p.value.pattern)] };
     }
     case 'cidr':
-      return { key: key(['cidr']), values: [yamlString(p.value.network)] };
+      return { key: key(['cidr']), values: [text(p.value.network)] };
     case 'lt':
     case 'lte':
     case 'gt':
     case 'gte':
-      return { key: key([p.op]), values: [yamlNumber(p.value)] };
+      return { key: key([p.op]), values: [{ kind: 'number', value: p.value }] };
     case 'exists':
-      return { key: key(['exists']), values: ['true'] };
+      return { key: key(['exists']), values: [{ kind: 'bool', value: true }] };
     case 'null':
-      return { key: key([]), values: ['null'] };
+      return { key: key([]), values: [NULL] };
     case 'fieldref': {
       const other = p.value.field;
       if (other.includes('|')) throw new RulecastError('sigma-field-name', `field name '${other}' cannot be written in Sigma`, p.span);
       const position = p.value.match === 'eq' ? [] : [p.value.match];
-      return { key: key(['fieldref', ...position, ...cased]), values: [yamlString(other)] };
+      return { key: key(['fieldref', ...position, ...cased]), values: [text(other)] };
     }
   }
 }
@@ -156,14 +163,14 @@ export function toSigmaDetection(expr: Expr): SigmaDetection {
       },
       or: (n) => {
         // Predicates with the same key become one list.
-        const groups: { key: string; values: string[] }[] = [];
+        const groups: { key: string; values: SigmaValue[] }[] = [];
         const parts: string[] = [];
-        const order: (string | { key: string; values: string[] })[] = [];
+        const order: (string | { key: string; values: SigmaValue[] })[] = [];
         for (const a of n.args) {
           if (a.kind === 'pred') {
             const item = itemKey(a);
             // Sigma 2.1 allows null only as a value of its own, never in a list.
-            const existing = item.values[0] === 'null' ? undefined : groups.find((g) => g.key === item.key && g.values[0] !== 'null');
+            const existing = isNull(item.values[0]) ? undefined : groups.find((g) => g.key === item.key && !isNull(g.values[0]));
             if (existing) {
               existing.values.push(...item.values);
               continue;
@@ -202,34 +209,11 @@ export function toSigmaDetection(expr: Expr): SigmaDetection {
     if (e.kind === 'pred') return itemKey(e);
     if (e.kind === 'or' && e.args.every((a) => a.kind === 'pred')) {
       const items = e.args.map((a) => itemKey(a as Pred));
-      if (items.every((i) => i.key === items[0]!.key && i.values[0] !== 'null')) return { key: items[0]!.key, values: items.flatMap((i) => i.values) };
+      if (items.every((i) => i.key === items[0]!.key && !isNull(i.values[0]))) return { key: items[0]!.key, values: items.flatMap((i) => i.values) };
     }
     return undefined;
   };
 
   const condition = render(expr).text;
   return { selections, condition };
-}
-
-/** The detection as YAML lines (indented under `detection:`). */
-export function detectionYaml(d: SigmaDetection, indent = '  '): string {
-  const lines: string[] = [];
-  for (const s of d.selections) {
-    if (s.keywords && s.items.length === 1) {
-      lines.push(`${indent}${s.name}:`);
-      for (const v of s.items[0]!.values) lines.push(`${indent}  - ${v}`);
-      continue;
-    }
-    lines.push(`${indent}${s.name}:`);
-    for (const item of s.items) {
-      const key = yamlKey(item.key);
-      if (item.values.length === 1) lines.push(`${indent}  ${key}: ${item.values[0]}`);
-      else {
-        lines.push(`${indent}  ${key}:`);
-        for (const v of item.values) lines.push(`${indent}    - ${v}`);
-      }
-    }
-  }
-  lines.push(`${indent}condition: ${d.condition}`);
-  return lines.join('\n');
 }

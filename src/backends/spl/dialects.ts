@@ -7,7 +7,7 @@
 // it. NOT binds tightest in both, so `NOT x` never needs parentheses around x when x is an atom.
 import { and, pred } from '../../ir/build.js';
 import type { Expr, Pred } from '../../ir/types.js';
-import { guardNegatedNullables } from '../guards.js';
+import { guardNegatedNullables } from '../../passes/null-guards.js';
 import { renderExpr, type Dialect } from '../render.js';
 import { evalField, numberText, quote, searchField } from './literals.js';
 import { searchForm, whereForm } from './predicates.js';
@@ -85,9 +85,14 @@ function presence(p: Pred): Expr | undefined {
 
 /** An expression for `| where`, with three-valued logic made two-valued where it matters: a
  *  negated predicate on a missing field is null in eval and `NOT null` drops the event, where
- *  Sigma keeps it; under odd negation each predicate becomes `isnotnull(F) AND P`. */
+ *  Sigma keeps it; under odd negation each predicate becomes `isnotnull(F) AND P` (the pass
+ *  null-guards). */
+export function whereExpr(expr: Expr): Expr {
+  return guardNegatedNullables(expr, presence);
+}
+
 export function renderWhere(expr: Expr): string {
-  return renderExpr(guardNegatedNullables(expr, presence), whereDialect);
+  return renderExpr(whereExpr(expr), whereDialect);
 }
 
 export function renderSearch(expr: Expr): string {

@@ -1,22 +1,21 @@
 // rulecast analyze <rules...> --exclusions <file> [-t <target>] [-p <pipeline>]... [--json] [-o <file>]
 import { parseCommandArgs } from '../args.js';
 import { resolve } from 'node:path';
-import { analyzeExclusionPairs, type ExclusionAnalysis } from '../../analysis/exclusion.js';
-import { getTarget, listTargets } from '../../backends/registry.js';
+import { type ExclusionAnalysis } from '../../analysis/exclusion.js';
+import { getTarget, listTargets } from '../../app/targets.js';
 import { diagnosticLocation, isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { exclusionsFor } from '../../exclusions/apply.js';
 import type { ExclusionFile } from '../../exclusions/read.js';
 import { compileSigma } from '../../index.js';
-import { tuneQuery, type QueryExclusion } from '../../ir/query.js';
-import { applyPipelines } from '../../pipelines/apply.js';
 import { getBuiltinPipeline, loadPipeline } from '../../pipelines/load.js';
-import type { MappedQuery, Pipeline } from '../../pipelines/types.js';
+import type { Pipeline } from '../../pipelines/types.js';
 import { SourceFile } from '../../diagnostics/source.js';
-import { importedExclusions, nativePipeline, nativeQuery, queryMeta } from '../../import/convert.js';
-import { kqlDocumentFormat } from '../../import/document.js';
+import { queryMeta } from '../../app/kql-import.js';
 import { importKql } from '../../import/kql.js';
-import { documentScenarios, isExclusionsFile, readOptionExclusions, RuleExclusions } from '../exclusions.js';
+import { readOptionExclusions, RuleExclusions } from '../exclusions.js';
+import { documentScenarios, inputKind } from '../../app/inputs.js';
+import { analyseImported, analyseRule, type AnalysedExclusion } from '../../app/analyze.js';
 import { expandInputs, readTextFile, writeFileAtomic } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
 import { write, type Terminal } from '../terminal.js';
@@ -107,20 +106,17 @@ export function analyzeCommand(argv: string[], term: Terminal): number {
       rules.push({ path: file.path, title: null, id: null, exclusions: 0, error: jsonDiagnostic(err.diagnostic) });
       continue;
     }
-    if (isExclusionsFile(source)) continue;
+    const input = inputKind(file.path, source);
+    if (input.kind === 'exclusions') continue;
     const fail = (rule: AnalysisRow['rule'], d: Diagnostic) => {
       errors.push(d);
       rules.push({ ...rule, exclusions: 0, error: jsonDiagnostic(d) });
     };
-    /** The verdict of every exclusion of one tuned query, its detection and exclusions mapped to
-     *  one namespace (a field the pipelines cannot map stays as written); `fields` says which. */
-    const analyse = (rule: AnalysisRow['rule'], files: readonly ExclusionFile[], exclusions: readonly QueryExclusion[], mapped: MappedQuery, fields: string) => {
-      rules.push({ ...rule, exclusions: exclusions.length, error: null });
-      text.push(`${file.path}: ${rule.title ?? '(untitled)'} — ${exclusions.length} exclusion(s), ${fields}`);
-      exclusions.forEach((exclusion, i) => {
-        const source = files.flatMap((f) => f.exclusions).find((e) => e.name === exclusion.name && e.span === exclusion.span);
-        const pairs = mapped.branches.map((b) => ({ detection: b.expr, exclusion: b.exclusions[i]!.expr }));
-        const analysis = analyzeExclusionPairs(pairs, { diagnostics: source?.diagnostics });
+    /** The rows and text of one rule's analysed exclusions; `fields` says which namespace. */
+    const report = (rule: AnalysisRow['rule'], analyses: readonly AnalysedExclusion[], fields: string) => {
+      rules.push({ ...rule, exclusions: analyses.length, error: null });
+      text.push(`${file.path}: ${rule.title ?? '(untitled)'} — ${analyses.length} exclusion(s), ${fields}`);
+      for (const { exclusion, analysis } of analyses) {
         rows.push({
           name: exclusion.name,
           verdict: analysis.verdict,
@@ -132,15 +128,14 @@ export function analyzeCommand(argv: string[], term: Terminal): number {
         text.push(`  ${analysis.verdict.padEnd(8)} ${exclusion.name}`);
         text.push(`           ${analysis.reason}`);
         for (const w of analysis.warnings) text.push(`           warning[${w.code}]: ${w.message}`);
-      });
+      }
     };
-    const kqlFormat = kqlDocumentFormat(file.path, source);
-    if (kqlFormat !== undefined) {
+    if (input.kind === 'kql') {
       // An imported query is analysed over its own tables and columns, each exclusion mapped to
       // each table's columns as `convert -t kql` tunes it (the Sigma views are proven to select
       // the same rows); its document's Scenario blocks are its own exclusions.
       const own = documentScenarios(source, file.path);
-      for (const q of importKql(new SourceFile(file.path, source), kqlFormat)) {
+      for (const q of importKql(new SourceFile(file.path, source), input.format)) {
         const meta = queryMeta(q);
         const rule = { path: file.path, title: meta.title, id: meta.id ?? null };
         if (!q.query) {
@@ -149,9 +144,7 @@ export function analyzeCommand(argv: string[], term: Terminal): number {
         }
         const files = optionFiles.length ? optionFiles : own ? [own] : [];
         try {
-          const { exclusions } = importedExclusions(files, q);
-          const mapped = applyPipelines(tuneQuery(nativeQuery(q, q.query), exclusions), [nativePipeline(q.query)], { lenient: true });
-          analyse(rule, files, exclusions, mapped, "fields as the query's tables name them");
+          report(rule, analyseImported(q, files).analyses, "fields as the query's tables name them");
         } catch (err) {
           if (!isRulecastError(err)) throw err;
           fail(rule, err.diagnostic);
@@ -174,8 +167,7 @@ export function analyzeCommand(argv: string[], term: Terminal): number {
         }
         const meta = doc.document?.meta;
         const { exclusions } = exclusionsFor(files, { id: doc.id, name: meta?.name, logsource: doc.document?.logsource ?? {} });
-        const mapped = applyPipelines(tuneQuery(doc.query, exclusions), pipelines, { lenient: true });
-        analyse(rule, files, exclusions, mapped, `fields as ${targetName}${pipelines.length ? ` (${pipelines.map((p) => p.name).join(', ')})` : ''} names them`);
+        report(rule, analyseRule(doc.query, files, exclusions, pipelines), `fields as ${targetName}${pipelines.length ? ` (${pipelines.map((p) => p.name).join(', ')})` : ''} names them`);
       } catch (err) {
         if (!isRulecastError(err)) throw err;
         fail(rule, err.diagnostic);

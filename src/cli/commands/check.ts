@@ -4,12 +4,12 @@ import { formatDiagnostic } from '../../diagnostics/format.js';
 import { isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { compileSigma, CorrelationRun, documentKey } from '../../index.js';
 import { SourceFile } from '../../diagnostics/source.js';
-import { kqlDocumentFormat } from '../../import/document.js';
 import { importKql } from '../../import/kql.js';
-import { queryMeta } from '../../import/convert.js';
+import { queryMeta } from '../../app/kql-import.js';
 import { expandInputs, readPlaceholders, readTextFile } from '../files.js';
 import { jsonDiagnostic } from '../report.js';
-import { documentScenarios, isExclusionsFile, RuleExclusions } from '../exclusions.js';
+import { RuleExclusions } from '../exclusions.js';
+import { documentScenarios, inputKind } from '../../app/inputs.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
 
@@ -55,11 +55,11 @@ export function checkCommand(argv: string[], term: Terminal): number {
   for (const file of expandInputs(positionals)) {
     try {
       const text = readTextFile(file.path, file.absolute).text;
-      if (isExclusionsFile(text)) continue; // checked with the rules that name it
-      const kqlFormat = kqlDocumentFormat(file.path, text);
-      if (kqlFormat !== undefined) {
+      const input = inputKind(file.path, text);
+      if (input.kind === 'exclusions') continue; // checked with the rules that name it
+      if (input.kind === 'kql') {
         const scenarios = documentScenarios(text, file.path);
-        importKql(new SourceFile(file.path, text), kqlFormat).forEach((q, i) => {
+        importKql(new SourceFile(file.path, text), input.format).forEach((q, i) => {
           const own = i === 0 && scenarios ? [...scenarios.diagnostics, ...scenarios.exclusions.flatMap((e) => e.diagnostics)] : [];
           const meta = queryMeta(q);
           docs.push({ path: file.path, index: i, title: meta.title, id: meta.id ?? null, diagnostics: [...(q.error ? [q.error] : []), ...own] });

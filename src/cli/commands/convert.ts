@@ -1,7 +1,9 @@
 // rulecast convert <files|dirs|globs...> -t <target>... [-p <pipeline>]... [-f <format>] [-o <out>] [--json]
 import { parseCommandArgs } from '../args.js';
+import { existsSync } from 'node:fs';
 import { join, relative, dirname, basename, extname, resolve } from 'node:path';
-import { getTarget, listTargets } from '../../backends/registry.js';
+import { formatFor, getTarget, listTargets, pipelineFacts, resolvePipelines } from '../../app/targets.js';
+import { isRulecastError } from '../../diagnostics/diagnostic.js';
 import { loadPipeline } from '../../pipelines/load.js';
 import type { Pipeline } from '../../pipelines/types.js';
 import type { RunResult, RunSettings } from '../convert-run.js';
@@ -12,7 +14,8 @@ import { convertFiles } from '../parallel.js';
 import { progressBar, summaryTable } from '../progress.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
-import { formatStyle, joinOutputs, type StreamedOutput } from '../../output/formats.js';
+import { formatStyle } from '../../output/formats/index.js';
+import { joinOutputs, type StreamedOutput } from '../../output/stream.js';
 
 export const convertHelp = `Usage: rulecast convert <files|folders|globs...> -t <target> [options]
 
@@ -53,6 +56,13 @@ Options:
                           none, or all but an artefact is reported as a warning
       --filter <file>     the same, as sigma-cli calls it (Sigma filter documents)
       --no-exclusions     the untuned detection, even for rules that name their own exclusions
+      --template <file>   your own template for the format asked for (scoped like -f:
+                          --template kql:my-rule.hbs), or for any template by name
+                          (--template kql/query=my-query.hbs); docs/templates.md lists what
+                          each template is given. Compiled at run time (the built-in templates
+                          are precompiled)
+      --compact           every condition on one line (by default a long condition is laid
+                          out over lines, one clause per line at each and/or level)
       --json              print {"results": [...], "summary": {...}} instead of queries
                           (summary.correlated: rules used by correlations, not output alone)
   -j, --jobs <n>          convert on n worker threads (default: none; helps on machines with
@@ -91,6 +101,29 @@ function scoped(values: readonly string[], targets: readonly string[]): Map<stri
   return out;
 }
 
+/** --template values: `name=file` (a template by name: kql/query, kql/sentinel-rule…), or a file
+ *  for the format asked for, scoped to a target (`kql:file`) or, with one target, unscoped. */
+function userTemplates(values: readonly string[], targets: readonly string[], formats: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const known = new Set(listTargets().flatMap((t) => ['query', ...t.formats.filter((f) => f !== 'default')].map((f) => `${t.name}/${f}`)));
+  for (const v of values) {
+    const named = /^([a-z]+\/[a-z-]+)=(.+)$/.exec(v);
+    if (named) {
+      if (!known.has(named[1]!)) throw new UsageError(`--template ${v}: there is no template '${named[1]}'; templates: ${[...known].join(', ')}`);
+      out[named[1]!] = named[2]!;
+      continue;
+    }
+    const m = /^([a-z]+):(.+)$/.exec(v);
+    const target = m && getTarget(m[1]!) ? m[1]! : targets.length === 1 ? targets[0]! : undefined;
+    if (!target) throw new UsageError(`--template ${v}: say which target it is for (--template kql:${v}) or name the template (--template kql/query=${v})`);
+    if (!targets.includes(target)) throw new UsageError(`--template ${v} is for target ${target}, which is not asked for (-t ${target})`);
+    const format = formats[target] ?? 'default';
+    out[`${target}/${format === 'default' ? 'query' : format}`] = m && getTarget(m[1]!) ? m[2]! : v;
+  }
+  for (const file of Object.values(out)) if (!existsSync(file)) throw new UsageError(`--template: no such file ${file}`);
+  return out;
+}
+
 /** A -p value is a pipeline file when it names a YAML file; otherwise a built-in pipeline. */
 function isPipelineFile(p: string): boolean {
   return /\.ya?ml$/i.test(p) || p.includes('/') || p.includes('\\');
@@ -110,6 +143,8 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
       // sigma-cli's name for Sigma filter documents: the same mechanism.
       filter: { type: 'string', multiple: true },
       'no-exclusions': { type: 'boolean' },
+      compact: { type: 'boolean' },
+      template: { type: 'string', multiple: true },
       jobs: { type: 'string', short: 'j' },
       cache: { type: 'string' },
     });
@@ -152,7 +187,20 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
     const format = f[0] ?? 'default';
     if (!target.formats.includes(format)) throw new UsageError(`target ${t} has no output format '${format}'; formats: ${target.formats.join(', ')}`);
     formats[t] = format;
+    // A format the pipelines cannot serve (a Sentinel rule without tables) fails the run at once.
+    const given = pipelines[t]!.map((p) => (typeof p === 'string' ? p : checked.get(p.file)!));
+    let facts;
+    try {
+      const { pipelines: resolved, bare } = resolvePipelines(t, target.defaultPipeline, given);
+      facts = pipelineFacts(resolved, bare);
+    } catch (err) {
+      if (isRulecastError(err)) throw new UsageError(err.message);
+      throw err;
+    }
+    const unfit = formatFor(t, format).needs?.(facts);
+    if (unfit) throw new UsageError(`-t ${t} -f ${format}: ${unfit}`);
   }
+  const templates = userTemplates(values.template ?? [], targets, formats);
   const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
   const exclusionFiles = [...(values.exclusions ?? []), ...(values.filter ?? [])];
   const untuned = values['no-exclusions'] === true;
@@ -160,7 +208,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
   const exclusionsRead = readOptionExclusions(exclusionFiles, term);
   const inputs = expandInputs(positionals);
   const skip = values['skip-unsupported'] === true;
-  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, untuned, color: term.color };
+  const settings: RunSettings = { targets, pipelines, formats, placeholders, exclusionFiles, untuned, compact: values.compact === true, templates, color: term.color };
 
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
   const preloaded = { pipelines: checked, exclusions: new Map(exclusionFiles.map((p, i) => [p, exclusionsRead[i]!])) };

@@ -7,7 +7,9 @@ import { formatDiagnostic } from '../../diagnostics/format.js';
 import { isRulecastError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { compileSigma, evaluate, evaluateCorrelations, readEvents, resolveCorrelations, type CompiledDocument, type CorrelationAlert, type Event } from '../../index.js';
 import type { RuleQuery } from '../../ir/query.js';
-import { isExclusionsFile, readOptionExclusions, RuleExclusions, tuneDocument } from '../exclusions.js';
+import { readOptionExclusions, RuleExclusions } from '../exclusions.js';
+import { inputKind } from '../../app/inputs.js';
+import { tuneDocument } from '../../app/tune.js';
 import { expandInputs, readPlaceholders, readTextFile } from '../files.js';
 import { write, type Terminal } from '../terminal.js';
 import { UsageError } from '../usage.js';
@@ -103,7 +105,7 @@ export function matchCommand(argv: string[], term: Terminal): number {
       errors.push(err.diagnostic);
       continue;
     }
-    if (isExclusionsFile(text)) continue;
+    if (inputKind(file.path, text).kind === 'exclusions') continue;
     compiled.push(...compileSigma(text, file.path, { placeholders }));
   }
   // Correlations may use rules of any file given; the rules they use are their parts, not

@@ -1,0 +1,10 @@
+SELECT * FROM events
+WHERE "CommandLine" LIKE '%SUVY%' ESCAPE '\'
+    OR "CommandLine" LIKE '%lFW%' ESCAPE '\'
+    OR "CommandLine" LIKE '%JRV%' ESCAPE '\'
+    OR "CommandLine" LIKE '%aHR0cDovL%' ESCAPE '\'
+    OR "CommandLine" LIKE '%h0dHA6Ly%' ESCAPE '\'
+    OR "CommandLine" LIKE '%odHRwOi8v%' ESCAPE '\'
+    OR "CommandLine" LIKE '%SQBuAHYAbwBrAGUALQ%' ESCAPE '\'
+    OR "CommandLine" LIKE '%kAbgB2AG8AawBlAC0A%' ESCAPE '\'
+    OR "CommandLine" LIKE '%JAG4AdgBvAGsAZQAtA%' ESCAPE '\'

@@ -1,0 +1,2 @@
+SELECT * FROM events
+WHERE LOWER("Image") LIKE LOWER('%\\evil.exe') ESCAPE '\'

@@ -1,0 +1,2 @@
+SELECT * FROM events
+WHERE LOWER("Image") LIKE LOWER('%\\nbtscan.exe') ESCAPE '\'

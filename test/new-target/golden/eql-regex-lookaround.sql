@@ -1,0 +1,2 @@
+SELECT * FROM events
+WHERE REGEXP_LIKE("CommandLine", 'powershell(?!\.exe)', 'c')

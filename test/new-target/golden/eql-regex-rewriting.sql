@@ -1,0 +1,11 @@
+SELECT * FROM events
+WHERE REGEXP_LIKE("A", '^C:\\Windows\\[a-z]{8}\.exe$', 'c')
+    OR REGEXP_LIKE("B", '^https?://', 'c')
+    OR REGEXP_LIKE("C", '\.ps1$', 'c')
+    OR REGEXP_LIKE("D", '(^|/)\.[^./]', 'c')
+    OR REGEXP_LIKE("E", '(?i)invoke-(expression|webrequest)', 'c')
+    OR REGEXP_LIKE("F", '[a-f0-9]{32}', 'i')
+    OR REGEXP_LIKE("G", 'cmd.+?/c', 'c')
+    OR REGEXP_LIKE("H", '\d+\s\w\D\S\W', 'c')
+    OR REGEXP_LIKE("I", '^begin.*end$', 'cmn')
+    OR REGEXP_LIKE("J", '"\t\n#@&<>~', 'c')

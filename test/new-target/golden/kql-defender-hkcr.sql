@@ -1,0 +1,2 @@
+SELECT * FROM events
+WHERE LOWER("TargetObject") LIKE LOWER('HKCR\\CLSID\\%') ESCAPE '\'

@@ -1,0 +1,1 @@
+error[unsupported-operator]: this SQL dialect has no 'cidr'

@@ -1,0 +1,1 @@
+error[unsupported-fieldref]: this SQL dialect compares fields for equality only, not 'contains'

@@ -1,0 +1,2 @@
+SELECT * FROM events
+WHERE LOWER("process.name") = LOWER('nc.exe')

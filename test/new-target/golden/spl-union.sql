@@ -1,0 +1,2 @@
+SELECT * FROM events
+WHERE REGEXP_LIKE("Computer", '^ws-', 'c') AND LOWER("User") = LOWER('admin')
