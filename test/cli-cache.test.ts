@@ -108,9 +108,11 @@ describe('convert --cache', () => {
     assert.deepEqual((await cached(dir, cacheDir)).converted, []);
   });
 
-  it('every option that shapes output is part of the key: targets, pipelines by name and by content, formats, placeholders, exclusions files by content, --no-exclusions, colours', async () => {
-    const dir = tempRules({ 'bad.yml': 'title: Bad\nlogsource: [unclosed\n', 'a.yml': rule('A', 'a.exe', 'rulecast:\n  exclusions: own.exclusions.yml\n'), 'p.yml': rule('P', '%tools%', '').replace("Image|endswith: '\\\\%tools%'", 'Image|expand: "%tools%"'), 'own.exclusions.yml': exclusions('own') });
-    const files = tempRules({ 'x.yml': exclusions('x'), 'pipeline.yml': pipeline('process.executable') });
+  it('every option that shapes output is part of the key: targets, pipelines by name and by content, formats, templates by content, --compact, placeholders, exclusions files by content, --no-exclusions, colours', async () => {
+    const long = rule('Long', 'l.exe').replace('  condition:', `    CommandLine|contains:\n${Array.from({ length: 12 }, (_, i) => `      - ' -option-number-${i} '`).join('\n')}\n  condition:`);
+    const dir = tempRules({ 'long.yml': long, 'bad.yml': 'title: Bad\nlogsource: [unclosed\n', 'a.yml': rule('A', 'a.exe', 'rulecast:\n  exclusions: own.exclusions.yml\n'), 'p.yml': rule('P', '%tools%', '').replace("Image|endswith: '\\\\%tools%'", 'Image|expand: "%tools%"'), 'own.exclusions.yml': exclusions('own') });
+    const files = tempRules({ 'x.yml': exclusions('x'), 'pipeline.yml': pipeline('process.executable'), 'query.hbs': 'MINE {{#each parts}}{{body}}{{/each}}' });
+    const template = join(files, 'query.hbs');
     const x = join(files, 'x.yml');
     const pipelineFile = join(files, 'pipeline.yml');
     const cacheDir = tempDir();
@@ -123,25 +125,32 @@ describe('convert --cache', () => {
       ['placeholder values', { placeholders: { tools: ['b.exe'] } }],
       ['--exclusions', { exclusionFiles: [x], placeholders: { tools: ['a.exe'] } }],
       ['--no-exclusions', { untuned: true, placeholders: { tools: ['a.exe'] } }],
+      ['a template file', { templates: { 'kql/query': template }, placeholders: { tools: ['a.exe'] } }],
+      ['--compact', { compact: true, placeholders: { tools: ['a.exe'] } }],
       ['colours', { color: true, placeholders: { tools: ['a.exe'] } }],
     ];
     const outputs = new Set<string>();
     for (const [name, settings] of variants) {
       const first = await cached(dir, cacheDir, settings, [x, pipelineFile]);
-      assert.deepEqual(first.converted, ['a.yml', 'bad.yml', 'own.exclusions.yml', 'p.yml'], `${name}: a new key`);
+      assert.deepEqual(first.converted, ['a.yml', 'bad.yml', 'long.yml', 'own.exclusions.yml', 'p.yml'], `${name}: a new key`);
       outputs.add(first.output);
-      assert.deepEqual((await cached(dir, cacheDir, settings, [x, pipelineFile])).reused, ['a.yml', 'bad.yml', 'own.exclusions.yml', 'p.yml'], `${name}: reused`);
+      assert.deepEqual((await cached(dir, cacheDir, settings, [x, pipelineFile])).reused, ['a.yml', 'bad.yml', 'long.yml', 'own.exclusions.yml', 'p.yml'], `${name}: reused`);
     }
     assert.equal(outputs.size, variants.length, 'each variant changes the output: the test would see a wrong reuse');
     // A file named by an option, by its content.
     const withX = { exclusionFiles: [x], placeholders: { tools: ['a.exe'] } };
     writeFileSync(x, exclusions('y'));
-    assert.deepEqual((await cached(dir, cacheDir, withX, [x])).converted, ['a.yml', 'bad.yml', 'own.exclusions.yml', 'p.yml'], '--exclusions file edited');
+    assert.deepEqual((await cached(dir, cacheDir, withX, [x])).converted, ['a.yml', 'bad.yml', 'long.yml', 'own.exclusions.yml', 'p.yml'], '--exclusions file edited');
     const withPipeline = { pipelines: { kql: [{ file: pipelineFile }], spl: [], eql: [] }, placeholders: { tools: ['a.exe'] } };
     writeFileSync(pipelineFile, pipeline('process.name'));
     const edited = await cached(dir, cacheDir, withPipeline, [pipelineFile]);
-    assert.deepEqual(edited.converted, ['a.yml', 'bad.yml', 'own.exclusions.yml', 'p.yml'], 'pipeline file edited');
+    assert.deepEqual(edited.converted, ['a.yml', 'bad.yml', 'long.yml', 'own.exclusions.yml', 'p.yml'], 'pipeline file edited');
     assert.match(edited.output, /process\.name/);
+    const withTemplate = { templates: { 'kql/query': template }, placeholders: { tools: ['a.exe'] } };
+    writeFileSync(template, 'OURS {{#each parts}}{{body}}{{/each}}');
+    const retemplated = await cached(dir, cacheDir, withTemplate);
+    assert.deepEqual(retemplated.converted, ['a.yml', 'bad.yml', 'long.yml', 'own.exclusions.yml', 'p.yml'], 'template file edited');
+    assert.match(retemplated.output, /OURS/);
   });
 
   it('correlations across files: a cached rule is output, or not, as the correlations of this run say', async () => {

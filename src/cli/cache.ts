@@ -3,8 +3,9 @@
 //   - the run: rulecast itself (every module of dist/src, which holds the built-in pipelines and the
 //     precompiled templates, and package.json with the exact versions of its dependencies), the
 //     Node.js version, the working folder (paths are shown relative to it), and the options that
-//     shape output: targets, pipelines (names; files by content), formats, placeholder values,
-//     --exclusions files (by content), --no-exclusions, colours;
+//     shape output: targets, pipelines (names; files by content), formats, --template files (by
+//     content), --compact, placeholder values, --exclusions files (by content), --no-exclusions,
+//     colours;
 //   - the file: its path as shown and its absolute path (a rule's own exclusions file is relative
 //     to it), and its bytes;
 //   - the exclusions files its rules name (rulecast: {exclusions: …}), found while converting it:
@@ -65,7 +66,8 @@ export class ConversionCache {
   private storing = true;
 
   /** `optionFiles`: every path the run's options may name as a pipeline or exclusions file, hashed
-   *  now, before the command reads any (placeholder values are keyed as read, in the settings). `warn` reports, once, why entries
+   *  now, before the command reads any (placeholder values are keyed as read, in the settings;
+   *  --template files are read only once the first file is converted, after bind). `warn` reports, once, why entries
    *  are not stored (the run goes on without them). */
   constructor(
     dir: string,
@@ -97,13 +99,18 @@ export class ConversionCache {
       formats: settings.formats,
       placeholders: settings.placeholders ?? null,
       exclusions: settings.exclusionFiles.map(file),
+      // --template files by content: read when the first file is converted, after this.
+      templates: Object.entries(settings.templates ?? {})
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, path]) => ({ name, ...file(path) })),
+      compact: settings.compact === true,
       untuned: settings.untuned === true,
       color: settings.color,
     };
     this.runKey = contentDigest(JSON.stringify(run));
     // Only the files the run uses are checked before storing; one that cannot be read now (a
     // folder, no permission) makes the run fail anyway, and nothing of it is stored.
-    const used = [...settings.exclusionFiles, ...Object.values(settings.pipelines).flatMap((ps) => ps.flatMap((p) => (typeof p === 'string' ? [] : [p.file])))];
+    const used = [...settings.exclusionFiles, ...Object.values(settings.pipelines).flatMap((ps) => ps.flatMap((p) => (typeof p === 'string' ? [] : [p.file]))), ...Object.values(settings.templates ?? {})];
     this.optionFiles = new Map(used.map((p) => [p, file(p).digest]));
     this.storing = [...this.optionFiles.values()].every((d) => d !== null);
   }
