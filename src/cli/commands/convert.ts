@@ -69,9 +69,9 @@ Options:
                           real cores to spare)
       --placeholders <file>  values for |expand placeholders (YAML: name: [values])
       --cache <dir>       reuse the conversion of a file when nothing it depends on changed:
-                          its bytes, the options, the pipeline and exclusions files, rulecast
-                          itself (by content, not by time); the folder is made when missing
-                          and may be deleted at any time
+                          its bytes, the options and the files they name (pipelines,
+                          exclusions, templates), rulecast itself (by content, not by time);
+                          the folder is made when missing and may be deleted at any time
   -h, --help              show this help
 
 Exit status: 0 all rules converted, 1 some rules failed (the others are still converted),
