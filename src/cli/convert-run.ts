@@ -51,6 +51,9 @@ export interface FileOutcome {
   /** After settleCorrelations: how many of its documents are not output because correlations
    *  use them. */
   readonly correlated?: number | undefined;
+  /** Files besides the rule file its results depend on (the exclusions files its rules name), with
+   *  their content as read (digest.ts; null: not cacheable), for --cache. */
+  readonly dependencies?: readonly { readonly path: string; readonly digest: string | null }[] | undefined;
 }
 
 /** Files the caller has already read (in-process runs), so they are not read a second time. */
@@ -125,7 +128,7 @@ export class Converter {
         if ('error' in doc) results.push(...this.failed(p.path, doc.doc.index, doc.doc.title, doc.doc.id, doc.error, 'invalid'));
         else for (const r of converted[next++]!) results.push(this.result(r));
       }
-      return { results, exclusionsFile: false, documents: p.docs.map((d) => runDocument(d.doc)) };
+      return { results, exclusionsFile: false, documents: p.docs.map((d) => runDocument(d.doc)), ...(p.dependencies.length ? { dependencies: p.dependencies } : {}) };
     });
   }
 
@@ -134,7 +137,7 @@ export class Converter {
   private prepare(file: InputFile): PreparedFile {
     let text: string;
     try {
-      text = readTextFile(file.path, file.absolute).text;
+      text = file.text ?? readTextFile(file.path, file.absolute).text;
     } catch (err) {
       if (!isRulecastError(err)) throw err;
       return { kind: 'done', outcome: { results: this.failed(file.path, 0, null, null, err.diagnostic, 'invalid'), exclusionsFile: false } };
@@ -148,6 +151,7 @@ export class Converter {
       return { kind: 'done', outcome: { results, exclusionsFile: false } };
     }
     const docs: PreparedDocument[] = [];
+    const used = new Set<string>();
     for (const compiled of compileSigma(text, file.path, { placeholders: this.settings.placeholders })) {
       let doc = compiled;
       let error: Diagnostic | undefined;
@@ -156,7 +160,7 @@ export class Converter {
         continue;
       }
       try {
-        const own = this.ruleExclusions.forRule(compiled, file.path);
+        const own = this.ruleExclusions.forRule(compiled, file.path, used);
         ({ doc, error } = tuneDocument(compiled, own ? [...this.optionExclusions, own] : this.optionExclusions));
       } catch (err) {
         if (!isRulecastError(err)) throw err;
@@ -164,7 +168,8 @@ export class Converter {
       }
       docs.push(error ? { doc, error } : { doc });
     }
-    return { kind: 'rules', path: file.path, docs };
+    const dependencies = [...used].map((path) => ({ path, digest: this.ruleExclusions.digests.get(path) ?? null }));
+    return { kind: 'rules', path: file.path, docs, dependencies };
   }
 }
 
@@ -201,4 +206,4 @@ export function settleCorrelations(outcomes: readonly FileOutcome[], files: read
 
 type PreparedDocument = { readonly doc: CompiledDocument; readonly error: Diagnostic } | { readonly doc: CompiledDocument };
 
-type PreparedFile = { readonly kind: 'done'; readonly outcome: FileOutcome } | { readonly kind: 'rules'; readonly path: string; readonly docs: readonly PreparedDocument[] };
+type PreparedFile = { readonly kind: 'done'; readonly outcome: FileOutcome } | { readonly kind: 'rules'; readonly path: string; readonly docs: readonly PreparedDocument[]; readonly dependencies: NonNullable<FileOutcome['dependencies']> };

@@ -5,7 +5,8 @@ import { formatDiagnostic } from '../diagnostics/format.js';
 import { isRulecastError, RulecastError } from '../diagnostics/diagnostic.js';
 import { readExclusions, type ExclusionFile } from '../exclusions/read.js';
 import type { CompiledDocument } from '../index.js';
-import { readTextFile } from './files.js';
+import { decodeText, readFileBytes, readTextFile } from './files.js';
+import { absentDigest, contentDigest } from './digest.js';
 import { namedExclusions } from '../app/tune.js';
 import type { Terminal } from './terminal.js';
 import { write } from './terminal.js';
@@ -34,18 +35,32 @@ export function readOptionExclusions(paths: readonly string[], term: Terminal): 
 /** Exclusion files named by rules, cached by absolute path. */
 export class RuleExclusions {
   private readonly cache = new Map<string, ExclusionFile | RulecastError>();
+  /** The content each file had when it was read (contentDigest), for --cache: an outcome depends
+   *  on the exclusions files its rules name. */
+  readonly digests = new Map<string, string | null>();
 
-  /** The file a rule names under `rulecast.exclusions`, or undefined. Throws RulecastError. */
-  forRule(doc: CompiledDocument, rulePath: string): ExclusionFile | undefined {
+  /** The file a rule names under `rulecast.exclusions`, or undefined. Throws RulecastError.
+   *  `used` collects the absolute paths of the files named (read or not). */
+  forRule(doc: CompiledDocument, rulePath: string, used?: Set<string>): ExclusionFile | undefined {
     const named = namedExclusions(doc);
     if (!named) return undefined;
     const ref = named.ref;
     const absolute = resolve(dirname(resolve(rulePath)), ref);
+    used?.add(absolute);
     let cached = this.cache.get(absolute);
     if (!cached) {
       try {
         const shown = relative(process.cwd(), absolute);
-        cached = readExclusions(readTextFile(ref, absolute).text, shown.startsWith('..') ? absolute : shown);
+        let bytes: Buffer;
+        try {
+          bytes = readFileBytes(ref, absolute);
+        } catch (err) {
+          // Absent or too large: the outcome's dependency is the file's absence, or not cacheable.
+          this.digests.set(absolute, err instanceof Error && 'code' in err && err.code === 'ENOENT' ? absentDigest : null);
+          throw err;
+        }
+        this.digests.set(absolute, contentDigest(bytes));
+        cached = readExclusions(decodeText(ref, bytes).text, shown.startsWith('..') ? absolute : shown);
       } catch (err) {
         if (isRulecastError(err)) cached = err;
         else if (err instanceof Error && 'code' in err && err.code === 'ENOENT') {

@@ -13,6 +13,9 @@ export interface InputFile {
   readonly absolute: string;
   /** The folder or glob root it was found under, for mirroring the tree in an output folder. */
   readonly base: string;
+  /** Its text, when the caller has read it already (--cache hashes the bytes it converts, so the
+   *  conversion must not read the file a second time). */
+  readonly text?: string | undefined;
 }
 
 const ruleExtensions = '{yml,yaml,kql}';
@@ -63,18 +66,28 @@ export const maxRuleFileBytes = 10 * 1024 * 1024;
 /** Reads a text file as UTF-8. Binary content (NUL bytes, invalid UTF-8) and oversized files are
  *  RulecastErrors, reported for that file only. */
 export function readTextFile(path: string, absolute: string, maxBytes = maxRuleFileBytes): SourceFile {
+  return decodeText(path, readFileBytes(path, absolute, maxBytes));
+}
+
+/** A file's bytes, refused (RulecastError) past maxBytes. Split from readTextFile for the cache,
+ *  which hashes exactly the bytes the conversion then decodes. */
+export function readFileBytes(path: string, absolute: string, maxBytes = maxRuleFileBytes): Buffer {
   // One open file for the size check and the read (a separate stat by path costs a lookup per file).
   const fd = openSync(absolute, 'r');
-  let bytes: Buffer;
   try {
     const size = fstatSync(fd).size;
     if (size > maxBytes) {
       throw new RulecastError('file-too-large', `${path} is ${(size / 1048576).toFixed(1)} MB; rulecast reads rule files up to ${maxBytes / 1048576} MB`, span(new SourceFile(path, ''), 0));
     }
-    bytes = readFileSync(fd);
+    return readFileSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The bytes of a file as UTF-8 text (a byte-order mark dropped); NUL bytes or invalid UTF-8 are a
+ *  RulecastError. */
+export function decodeText(path: string, bytes: Uint8Array): SourceFile {
   const empty = new SourceFile(path, '');
   if (bytes.includes(0)) throw new RulecastError('not-text', `${path} is not a text file (it contains NUL bytes)`, span(empty, 0));
   let text: string;

@@ -9,6 +9,7 @@ import type { Pipeline } from '../../pipelines/types.js';
 import type { RunResult, RunSettings } from '../convert-run.js';
 import { readOptionExclusions } from '../exclusions.js';
 import { expandInputs, isDirectory, readPlaceholders, readTextFile, writeFileAtomic, type InputFile } from '../files.js';
+import { ConversionCache } from '../cache.js';
 import { convertFiles } from '../parallel.js';
 import { progressBar, summaryTable } from '../progress.js';
 import { write, type Terminal } from '../terminal.js';
@@ -67,6 +68,10 @@ Options:
   -j, --jobs <n>          convert on n worker threads (default: none; helps on machines with
                           real cores to spare)
       --placeholders <file>  values for |expand placeholders (YAML: name: [values])
+      --cache <dir>       reuse the conversion of a file when nothing it depends on changed:
+                          its bytes, the options and the files they name (pipelines,
+                          exclusions, templates), rulecast itself (by content, not by time);
+                          the folder is made when missing and may be deleted at any time
   -h, --help              show this help
 
 Exit status: 0 all rules converted, 1 some rules failed (the others are still converted),
@@ -78,7 +83,8 @@ Examples:
   rulecast convert 'rules/**/proc_creation_*.yml' -t spl -p none --json
   rulecast convert rule.yml -t kql -p sentinel-asim -f sentinel-rule -o rule.yaml
   rulecast convert rules/ -t spl -p my-pipeline.yml --skip-unsupported
-  rulecast convert rule.yml -t kql -t spl -t eql --exclusions false-positives.yml`;
+  rulecast convert rule.yml -t kql -t spl -t eql --exclusions false-positives.yml
+  rulecast convert rules/ -t kql -t spl -o out/ --cache .rulecast-cache`;
 
 /** `kql:name` → scoped to kql; `name` → every target. */
 function scoped(values: readonly string[], targets: readonly string[]): Map<string, string[]> {
@@ -140,6 +146,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
       compact: { type: 'boolean' },
       template: { type: 'string', multiple: true },
       jobs: { type: 'string', short: 'j' },
+      cache: { type: 'string' },
     });
   if (values.help) {
     write(term.out, convertHelp);
@@ -154,6 +161,9 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
     jobs = Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 0) throw new UsageError(`--jobs needs a whole number of worker threads (0 or 1: none), not '${values.jobs}'`);
   }
+
+  // --cache: the files options name are hashed before they are read (src/cli/cache.ts says why).
+  const cache = values.cache === undefined ? undefined : new ConversionCache(values.cache, [...(values.pipeline ?? []).flatMap((p) => [p, p.replace(/^[a-z]+:/, '')]), ...(values.exclusions ?? []), ...(values.filter ?? [])], (m) => write(term.err, m));
 
   // Pipelines and formats per target, checked before any rule is read (a pipeline file is read
   // here once; worker threads, when asked for, load it again).
@@ -202,7 +212,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
 
   const progress = !values.json && term.err.isTTY === true && inputs.length >= 20 ? progressBar(term.err, inputs.length, term.color) : undefined;
   const preloaded = { pipelines: checked, exclusions: new Map(exclusionFiles.map((p, i) => [p, exclusionsRead[i]!])) };
-  const outcomes = await convertFiles(inputs, settings, { workers: jobs, onProgress: (done) => progress?.update(done), preloaded });
+  const outcomes = await convertFiles(inputs, settings, { workers: jobs, onProgress: (done) => progress?.update(done), preloaded, cache });
   progress?.done();
   const results = outcomes.flatMap((o) => o.results);
   const exclusionFilesSkipped = outcomes.filter((o) => o.exclusionsFile).length;
