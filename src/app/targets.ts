@@ -86,7 +86,7 @@ function convertWith<P>(backend: Backend<P>, formats: () => readonly Format<unkn
   const name = options.format ?? 'default';
   const format = formats().find((f) => f.name === name) as Format<P> | undefined;
   if (!format) throw new RulecastError('unknown-format', `target ${backend.name} has no output format '${name}' (formats: ${formats().map((f) => f.name).join(', ')})`);
-  const { pipelines, bare } = resolvePipelines(backend.name, backend.defaultPipeline, options.pipelines);
+  const { pipelines, bare } = resolvePipelines(backend.name, format.defaultPipeline ?? backend.defaultPipeline, options.pipelines);
   const unfit = format.needs?.(pipelineFacts(pipelines, bare));
   if (unfit) throw new RulecastError('format-needs', unfit, query.span);
   // A tuned query is `detection and not e1 and not e2 …` on each branch (combine-exclusions), so

@@ -191,7 +191,7 @@ export async function convertCommand(argv: string[], term: Terminal): Promise<nu
     const given = pipelines[t]!.map((p) => (typeof p === 'string' ? p : checked.get(p.file)!));
     let facts;
     try {
-      const { pipelines: resolved, bare } = resolvePipelines(t, target.defaultPipeline, given);
+      const { pipelines: resolved, bare } = resolvePipelines(t, formatFor(t, format).defaultPipeline ?? target.defaultPipeline, given);
       facts = pipelineFacts(resolved, bare);
     } catch (err) {
       if (isRulecastError(err)) throw new UsageError(err.message);

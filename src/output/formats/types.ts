@@ -41,6 +41,9 @@ export interface Format<P = unknown> {
   readonly name: string;
   readonly description: string;
   readonly style: FormatStyle;
+  /** The pipeline used when none is asked for, when it is not the target's (a Sentinel rule reads
+   *  Sentinel's tables, not Defender's). */
+  readonly defaultPipeline?: string | undefined;
   /** A scheduled rule (it runs periodically and alerts), as opposed to a query or a hunting query:
    *  its query reads each period once, so an event alerts once (docs/output-formats.md). */
   readonly scheduled: boolean;
